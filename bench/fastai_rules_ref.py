@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""Reference implementation of fastai v1's text rules in plain Python (`re`,
+`html`, `collections.Counter`), written for this project from fastai's
+documented semantics. Two uses:
+
+  * test oracle: `fastai_rules_ref.py prerules FILE` prints the pre-ruled text
+    of each document (one JSON string per line) so ctest can compare it with
+    the C++ rules byte for byte;
+  * benchmark baseline: `fastai_rules_ref.py bench FILE...` tokenizes the way
+    fastai does in one process (rules, split, post-rules, Counter) and prints
+    MB/s. spaCy is not available offline, so the word split here is a plain
+    space split: the baseline is, if anything, faster than real fastai.
+"""
+import collections
+import html
+import json
+import re
+import sys
+import time
+
+UNK, BOS, FLD, MAJ, UP, REP, WREP = 'xxunk', 'xxbos', 'xxfld', 'xxmaj', 'xxup', 'xxrep', 'xxwrep'
+
+_re_spaces = re.compile(r'  +')
+_re_rep = re.compile(r'(\S)(\1{3,})')
+_re_wrep = re.compile(r'(\b\w+\W+)(\1{3,})')
+_re_spec = re.compile(r'([/#\n])')
+_re_useless = re.compile(' {2,}')
+
+
+def fix_html(x):
+    x = (x.replace('#39;', "'").replace('amp;', '&').replace('#146;', "'").replace('nbsp;', ' ')
+          .replace('#36;', '$').replace('\\n', '\n').replace('quot;', "'").replace('<br />', '\n')
+          .replace('\\"', '"').replace('<unk>', UNK).replace(' @.@ ', '.').replace(' @-@ ', '-')
+          .replace(' @,@ ', ',').replace('\\', ' \\ '))
+    return _re_spaces.sub(' ', html.unescape(x))
+
+
+def replace_rep(t):
+    return _re_rep.sub(lambda m: f' {REP} {len(m.group(2)) + 1} {m.group(1)} ', t)
+
+
+def replace_wrep(t):
+    return _re_wrep.sub(lambda m: f' {WREP} {len(m.group(2).split()) + 1} {m.group(1)} ', t)
+
+
+def spec_add_spaces(t):
+    return _re_spec.sub(r' \1 ', t)
+
+
+def rm_useless_spaces(t):
+    return _re_useless.sub(' ', t)
+
+
+PRE_RULES = [fix_html, replace_rep, replace_wrep, spec_add_spaces, rm_useless_spaces]
+
+
+def replace_all_caps(x):
+    res = []
+    for t in x:
+        if t.isupper() and len(t) > 1:
+            res.append(UP)
+            res.append(t.lower())
+        else:
+            res.append(t)
+    return res
+
+
+def deal_caps(x):
+    res = []
+    for t in x:
+        if t == '':
+            continue
+        if t[0].isupper() and len(t) > 1 and t[1:].islower():
+            res.append(MAJ)
+        res.append(t.lower())
+    return res
+
+
+def pre_rules(t):
+    for rule in PRE_RULES:
+        t = rule(t)
+    return t
+
+
+def wikitext_articles(path):
+    """Articles of a WikiText file: a new one at each ' = Title = ' line."""
+    doc = []
+    with open(path, encoding='utf-8', errors='replace') as f:
+        for line in f:
+            if re.match(r'^ = [^=].* = \n$', line) and doc:
+                yield ''.join(doc)
+                doc = []
+            doc.append(line)
+    if doc:
+        yield ''.join(doc)
+
+
+def main():
+    cmd, paths = sys.argv[1], sys.argv[2:]
+    if cmd == 'prerules':
+        for path in paths:
+            for doc in wikitext_articles(path):
+                print(json.dumps(pre_rules(f'{BOS} ' + doc)))
+    elif cmd == 'rule':
+        rule = {f.__name__: f for f in PRE_RULES}[paths[0]]
+        for line in sys.stdin:
+            print(json.dumps(rule(json.loads(line))))
+    elif cmd == 'bench':
+        counts = collections.Counter()
+        nbytes = 0
+        start = time.perf_counter()
+        for path in paths:
+            with open(path, 'rb') as f:
+                nbytes += len(f.read())
+            for doc in wikitext_articles(path):
+                toks = pre_rules(f'{BOS} ' + doc).split(' ')
+                counts.update(deal_caps(replace_all_caps(toks)))
+        secs = time.perf_counter() - start
+        print(json.dumps({'bytes': nbytes, 'seconds': secs, 'mb_per_s': nbytes / 1e6 / secs,
+                          'tokens': sum(counts.values()), 'distinct': len(counts)}))
+    else:
+        sys.exit(f'unknown command {cmd}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,106 @@
+#include "text/tokenizer.h"
+
+#include <sentencepiece_processor.h>
+
+#include "text/fastai_rules.h"
+#include "text/utf8.h"
+#include "util/error.h"
+
+namespace parlance {
+
+TokenizerKind parse_tokenizer_kind(const std::string& name) {
+  if (name == "fastai") return TokenizerKind::Fastai;
+  if (name == "pretokenized") return TokenizerKind::Pretokenized;
+  if (name == "char") return TokenizerKind::Char;
+  if (name == "sentencepiece") return TokenizerKind::SentencePiece;
+  throw UserError("unknown tokenizer \"" + name + "\" (expected fastai, pretokenized, char or sentencepiece)");
+}
+
+Lang parse_lang(const std::string& name) {
+  if (name == "en") return Lang::En;
+  if (name == "fr") return Lang::Fr;
+  throw UserError("unknown language \"" + name + "\" (expected en or fr)");
+}
+
+TextTokenizer::TextTokenizer(TokenizerOptions opts) : opts_(std::move(opts)), words_(opts_.lang) {}
+TextTokenizer::~TextTokenizer() = default;
+
+void TextTokenizer::load_sentencepiece(const std::string& model_proto) {
+  sp_ = std::make_unique<sentencepiece::SentencePieceProcessor>();
+  auto status = sp_->LoadFromSerializedProto(model_proto);
+  if (!status.ok()) throw UserError("cannot load SentencePiece model: " + status.ToString());
+}
+
+// fastai's _join_texts: "xxbos xxfld 1 a xxfld 2 b xxeos", before any rule runs.
+std::string TextTokenizer::join_fields(const std::vector<std::string_view>& fields) const {
+  std::string text;
+  if (opts_.add_bos) text.append(tok::BOS).append(" ");
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (opts_.mark_fields)
+      text.append(i ? " " : "").append(tok::FLD).append(" ").append(std::to_string(i + 1)).append(" ");
+    else if (i)
+      text.append(" ");
+    text.append(fields[i]);
+  }
+  if (opts_.add_eos) text.append(" ").append(tok::EOS);
+  return text;
+}
+
+void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, std::vector<std::string>& out) const {
+  switch (opts_.kind) {
+    case TokenizerKind::Fastai: {
+      std::vector<std::string> toks;
+      words_.tokenize(apply_pre_rules(join_fields(fields)), toks);
+      apply_post_rules(toks);
+      for (auto& t : toks) out.push_back(std::move(t));
+      return;
+    }
+    case TokenizerKind::SentencePiece: {
+      if (!sp_) throw std::logic_error("SentencePiece model not loaded");
+      std::vector<std::string> pieces;
+      sp_->Encode(apply_pre_rules(join_fields(fields)), &pieces);
+      for (auto& p : pieces) out.push_back(std::move(p));
+      return;
+    }
+    case TokenizerKind::Pretokenized:
+    case TokenizerKind::Char:
+      break;
+  }
+  if (opts_.add_bos) out.emplace_back(tok::BOS);
+  for (size_t f = 0; f < fields.size(); ++f) {
+    if (opts_.mark_fields) {
+      out.emplace_back(tok::FLD);
+      out.push_back(std::to_string(f + 1));
+    }
+    std::string_view s = fields[f];
+    if (opts_.kind == TokenizerKind::Char) {
+      for (size_t i = 0, len; i < s.size(); i += len) {
+        utf8::decode(s, i, &len);
+        out.emplace_back(s.substr(i, len));
+      }
+      continue;
+    }
+    size_t i = 0;
+    while (i < s.size()) {
+      char c = s[i];
+      if (c == '\n') {
+        if (!opts_.eol_token.empty()) out.push_back(opts_.eol_token);
+        ++i;
+      } else if (c == ' ' || c == '\t' || c == '\r') {
+        ++i;
+      } else {
+        size_t j = i;
+        while (j < s.size() && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' && s[j] != '\r') ++j;
+        std::string_view w = s.substr(i, j - i);
+        if (w == "<unk>")
+          out.emplace_back(tok::UNK);
+        else
+          out.emplace_back(w);
+        i = j;
+      }
+    }
+  }
+  if (opts_.add_eos) out.emplace_back(tok::EOS);
+}
+
+}  // namespace parlance

@@ -1,0 +1,52 @@
+#pragma once
+// The one tokenizer every command uses. A document arrives as one or more text
+// fields and leaves as a list of token strings, by one of four schemes:
+//   fastai        fastai v1: join fields (xxbos, xxfld), pre-rules, spaCy-style
+//                 word split (English or French), post-rules (xxup, xxmaj)
+//   pretokenized  split on spaces, "<unk>" → xxunk, end of line → eol token
+//   char          one token per code point (lesson 7 char-RNN)
+//   sentencepiece fastai pre-rules, then a trained unigram/BPE model
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/word_tokenizer.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace parlance {
+
+enum class TokenizerKind { Fastai, Pretokenized, Char, SentencePiece };
+
+struct TokenizerOptions {
+  TokenizerKind kind = TokenizerKind::Fastai;
+  Lang lang = Lang::En;
+  bool add_bos = true;
+  bool add_eos = false;
+  bool mark_fields = false;      // xxfld N before each field (fastai mark_fields)
+  std::string eol_token = "xxeos";  // pretokenized: token for each end of line ("" = none)
+};
+
+TokenizerKind parse_tokenizer_kind(const std::string& name);  // throws UserError
+Lang parse_lang(const std::string& name);                      // throws UserError
+
+class TextTokenizer {
+ public:
+  explicit TextTokenizer(TokenizerOptions opts);
+  ~TextTokenizer();
+  // Required before tokenize() in SentencePiece mode: a serialized model proto.
+  void load_sentencepiece(const std::string& model_proto);
+  void tokenize(const std::vector<std::string_view>& fields, std::vector<std::string>& out) const;
+  const TokenizerOptions& options() const { return opts_; }
+
+ private:
+  std::string join_fields(const std::vector<std::string_view>& fields) const;
+  TokenizerOptions opts_;
+  WordTokenizer words_;
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
+};
+
+}  // namespace parlance

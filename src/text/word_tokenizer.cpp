@@ -1,0 +1,362 @@
+#include "text/word_tokenizer.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_set>
+
+#include "text/fastai_rules.h"
+#include "text/utf8.h"
+
+namespace parlance {
+namespace {
+
+using utf8::decode;
+
+// Chunks kept whole: fastai's special tokens, abbreviations whose final "."
+// belongs to the word, and emoticons.
+const std::unordered_set<std::string_view>& special_cases() {
+  static const std::unordered_set<std::string_view> kSet = [] {
+    std::unordered_set<std::string_view> s;
+    for (const auto& t : tok::kSpecials) s.insert(t);
+    for (auto w : {"Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "Prof.", "Gen.", "Gov.", "Sen.", "Rep.",
+                   "Rev.", "Mt.", "vs.", "etc.", "e.g.", "i.e.", "a.m.", "p.m.", "Inc.", "Ltd.", "Co.", "Corp.",
+                   "Bros.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.",
+                   "Dec.", "Ala.", "Ariz.", "Ark.", "Calif.", "Colo.", "Conn.", "Del.", "Fla.", "Ga.", "Ill.",
+                   "Ind.", "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.",
+                   "Neb.", "Nev.", "Okla.", "Ore.", "Pa.", "Tenn.", "Va.", "Wash.", "Wis.", "Wyo.", "ca.",
+                   "cf.", "approx.", "dept.", "est.", "fig.", "vol.", "no.", "op.", "pp.", "ed.", "Ph.D.",
+                   "Mlle.", "Mme.", "M."})
+      s.insert(w);
+    static const std::string kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static std::vector<std::string> initials;  // "A." ... "z."
+    initials.reserve(kLetters.size());
+    for (char c : kLetters) initials.push_back(std::string(1, c) + ".");
+    for (const auto& i : initials) s.insert(i);
+    for (auto e : {":)", ":-)", ":(", ":-(", ";)", ";-)", ":D", ":-D", ":P", ":-P", ":p", ":-p", "=)", "=(",
+                   "(:", "):", ":')", ":'(", "<3", "</3", ":O", ":o", ":-O", ":|", ":-|", "xD", "XD", "8)",
+                   "8-)", ":*", ":-*", ";D", "^_^", "^^", "-_-", "o_o", "O_O", "o.O", "O.o", "<33", ":]", ":[",
+                   "=]", "=[", ":>", ":<", ">:(", ">:o", "(-:", ")-:", "(;"})
+      s.insert(e);
+    return s;
+  }();
+  return kSet;
+}
+
+bool is_special(std::string_view s) { return special_cases().count(s) != 0; }
+
+// Currency symbols (spaCy's LIST_CURRENCY, the common ones).
+bool is_currency(char32_t c) {
+  switch (c) {
+    case '$': case 0xA3: case 0x20AC: case 0xA5: case 0xE3F: case 0x20BD: case 0x20B4: case 0x20A9:
+    case 0x20B9: case 0xA2: case 0x20A3: case 0x20A4:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Quotes (spaCy's LIST_QUOTES).
+bool is_quote(char32_t c) {
+  switch (c) {
+    case '\'': case '"': case '`': case 0x201C: case 0x201D: case 0x2018: case 0x2019: case 0xB4:
+    case 0x201A: case 0x201E: case 0xBB: case 0xAB: case 0x300C: case 0x300D: case 0x300E: case 0x300F:
+    case 0xFF08: case 0xFF09: case 0x3014: case 0x3015: case 0x3010: case 0x3011: case 0x300A:
+    case 0x300B: case 0x3008: case 0x3009:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Punctuation that peels off either end (spaCy's LIST_PUNCT minus ellipses).
+bool is_edge_punct(char32_t c) {
+  if (c < 0x80) return c && std::string_view(",:;!?()[]{}<>_#*&").find(static_cast<char>(c)) != std::string_view::npos;
+  switch (c) {
+    case 0xBF: case 0x61F: case 0xA1: case 0x3002: case 0xFF1F: case 0xFF01: case 0xFF0C: case 0x3001:
+    case 0xFF1B: case 0xFF1A: case 0xFF5E: case 0xB7: case 0x964: case 0x60C: case 0x6D4: case 0x61B:
+    case 0x66A:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_dash(char32_t c) { return c == 0x2014 || c == 0x2013; }  // — –
+
+// Length of an ellipsis ("..", "...", "…") at the start of s, or 0.
+size_t ellipsis_at(std::string_view s, size_t i) {
+  if (s.compare(i, 3, "\xE2\x80\xA6") == 0) return 3;
+  size_t j = i;
+  while (j < s.size() && s[j] == '.') ++j;
+  return j - i >= 2 ? j - i : 0;
+}
+
+// Units after a number split off as suffixes ("10km" → "10" "km").
+constexpr std::array<std::string_view, 24> kUnits = {
+    "km", "m", "cm", "mm", "kg", "g", "mg", "lb", "lbs", "oz", "ft", "mi", "mph", "kph",
+    "kmh", "h", "hr", "hrs", "min", "s", "ms", "°C", "°F", "%"};
+
+// Code point ending right before byte offset `end`.
+char32_t last_cp(std::string_view s, size_t end, size_t* len) {
+  size_t k = end - 1;
+  while (k > 0 && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) --k;
+  *len = end - k;
+  size_t l;
+  return decode(s, k, &l);
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
+}
+
+bool is_apostrophe_at(std::string_view s, size_t i, size_t* len) {
+  if (i < s.size() && s[i] == '\'') return *len = 1, true;
+  if (s.compare(i, 3, "\xE2\x80\x99") == 0) return *len = 3, true;  // ’
+  return false;
+}
+
+// French elision: "l'", "qu’", "jusqu'"... when a letter follows.
+size_t french_elision_len(std::string_view s) {
+  static const std::string_view kElided[] = {"l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu",
+                                             "puisqu", "quoiqu"};
+  for (auto e : kElided) {
+    size_t alen;
+    if (s.size() > e.size() && iequals_ascii(s.substr(0, e.size()), e) && is_apostrophe_at(s, e.size(), &alen) &&
+        e.size() + alen < s.size()) {
+      size_t l;
+      if (utf8::is_alpha(decode(s, e.size() + alen, &l))) return e.size() + alen;
+    }
+  }
+  return 0;
+}
+
+// French inverted pronouns: "est-ce" → "est" "-ce", "a-t-il" → "a" "-t" "-il".
+size_t french_pronoun_suffix_len(std::string_view s) {
+  static const std::string_view kPronouns[] = {"-ce", "-je", "-tu", "-il", "-elle", "-on", "-nous", "-vous",
+                                               "-ils", "-elles", "-le", "-la", "-les", "-lui", "-leur", "-moi",
+                                               "-toi", "-en", "-y", "-là", "-ci", "-t"};
+  for (auto p : kPronouns) {
+    if (s.size() > p.size() && iequals_ascii(s.substr(s.size() - p.size()), p)) {
+      size_t len;
+      if (utf8::is_alpha(last_cp(s, s.size() - p.size(), &len))) return p.size();
+    }
+  }
+  return 0;
+}
+
+bool all_ascii_letters(std::string_view s) {
+  for (char c : s)
+    if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_url_or_email(std::string_view s) {
+  auto starts = [&](std::string_view p) { return s.size() > p.size() && iequals_ascii(s.substr(0, p.size()), p); };
+  size_t len;
+  char32_t last = last_cp(s, s.size(), &len);
+  if (s.size() < 4 || !(utf8::is_word(last) || last == '/')) return false;
+  if (starts("http://") || starts("https://") || starts("ftp://")) return true;
+  if (starts("www.") && s.find('.', 4) != std::string_view::npos) return true;
+  // user@host.tld: word characters and ._+- around one "@", a dot in the host.
+  size_t at = s.find('@');
+  if (at == 0 || at == std::string_view::npos || s.find('@', at + 1) != std::string_view::npos) return false;
+  size_t dot = s.find('.', at + 2);
+  if (dot == std::string_view::npos || dot + 1 >= s.size()) return false;
+  for (size_t i = 0; i < s.size(); i += len) {
+    char32_t c = decode(s, i, &len);
+    if (!(utf8::is_word(c) || c == '.' || c == '-' || c == '+' || c == '@')) return false;
+  }
+  return true;
+}
+
+void WordTokenizer::tokenize(std::string_view text, std::vector<std::string>& out) const {
+  // spaCy's outer loop: a run of non-space characters is a chunk to split; a
+  // whitespace run loses the one space that ended the previous token and any
+  // remainder ("\n \n ") is a token of its own.
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    size_t len;
+    size_t start = i;
+    bool ws = utf8::is_space(decode(text, i, &len));
+    while (i < n && utf8::is_space(decode(text, i, &len)) == ws) i += len;
+    if (!ws) {
+      split_chunk(text.substr(start, i - start), out);
+    } else {
+      if (text[start] == ' ' && !out.empty()) ++start;
+      if (start < i) out.emplace_back(text.substr(start, i - start));
+    }
+  }
+}
+
+size_t WordTokenizer::prefix_len(std::string_view s) const {
+  if (lang_ == Lang::Fr) {
+    if (size_t e = french_elision_len(s)) return e;
+  }
+  if (size_t e = ellipsis_at(s, 0)) return e;
+  size_t len;
+  char32_t c = decode(s, 0, &len);
+  if (is_edge_punct(c) || is_quote(c) || is_dash(c) || c == 0xA7 || c == '%' || c == '=') return len;
+  if (c == '+' && !(s.size() > 1 && utf8::is_digit(static_cast<unsigned char>(s[1])))) return len;
+  // "$1" stays whole; a currency sign before anything else peels off.
+  if (is_currency(c)) {
+    size_t l2;
+    if (len < s.size() && utf8::is_digit(decode(s, len, &l2))) return 0;
+    return len;
+  }
+  return 0;
+}
+
+size_t WordTokenizer::suffix_len(std::string_view s) const {
+  if (s.empty()) return 0;
+  if (lang_ == Lang::Fr) {
+    if (size_t p = french_pronoun_suffix_len(s)) return p;
+  }
+  // Ellipsis at the end.
+  if (s.size() >= 3 && s.compare(s.size() - 3, 3, "\xE2\x80\xA6") == 0) return 3;
+  {
+    size_t j = s.size();
+    while (j > 0 && s[j - 1] == '.') --j;
+    if (s.size() - j >= 2) return s.size() - j;
+  }
+  size_t len;
+  char32_t c = last_cp(s, s.size(), &len);
+  size_t before = s.size() - len;
+  // English clitics: 's 'S ’s n't 're 've 'll 'd 'm, after a letter.
+  for (std::string_view clitic : {"n't", "n’t", "'s", "'S", "’s", "’S", "'re", "’re", "'ve", "’ve", "'ll",
+                                  "’ll", "'d", "’d", "'m", "’m", "N'T", "'RE", "'VE", "'LL", "'D", "'M"}) {
+    if (lang_ == Lang::Fr) break;
+    if (s.size() > clitic.size() && s.compare(s.size() - clitic.size(), clitic.size(), clitic) == 0) {
+      size_t l;
+      if (utf8::is_alpha(last_cp(s, s.size() - clitic.size(), &l))) return clitic.size();
+    }
+  }
+  if (is_edge_punct(c) || is_quote(c) || is_dash(c)) return len;
+  if (before == 0) return 0;
+  size_t plen;
+  char32_t prev = last_cp(s, before, &plen);
+  if (c == '.') {
+    // Split a final "." after a lowercase letter, digit, %²-+, punctuation or a
+    // quote, or after two capitals ("USA."); keep "U.S." and "J." whole.
+    if (utf8::is_lower(prev) || utf8::is_digit(prev) || prev == '%' || prev == 0xB2 || prev == '-' ||
+        prev == '+' || is_edge_punct(prev) || is_quote(prev))
+      return len;
+    if (utf8::is_upper(prev) && before > plen) {
+      size_t l;
+      if (utf8::is_upper(last_cp(s, before - plen, &l))) return len;
+    }
+    return 0;
+  }
+  if (c == '+' && utf8::is_digit(prev)) return len;
+  // A currency sign or a unit right after a number.
+  if (is_currency(c) && utf8::is_digit(prev)) return len;
+  for (auto u : kUnits) {
+    if (s.size() > u.size() && s.compare(s.size() - u.size(), u.size(), u) == 0) {
+      size_t l;
+      if (utf8::is_digit(last_cp(s, s.size() - u.size(), &l))) return u.size();
+    }
+  }
+  return 0;
+}
+
+void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string>& out) const {
+  size_t start = 0, i = 0, len;
+  char32_t prev = 0;
+  while (i < s.size()) {
+    char32_t c = decode(s, i, &len);
+    size_t mlen = 0;
+    size_t nlen = 0;
+    char32_t next = i + len < s.size() ? decode(s, i + len, &nlen) : 0;
+    if (size_t e = ellipsis_at(s, i)) {
+      mlen = e;
+    } else if (i > 0 && next) {
+      bool a_prev = utf8::is_alpha(prev), a_next = utf8::is_alpha(next);
+      bool d_prev = utf8::is_digit(prev);
+      if (d_prev && (c == '+' || c == '-' || c == '*' || c == '^') && (utf8::is_digit(next) || next == '-'))
+        mlen = len;  // 1-2, 3*4
+      else if (c == '.' && (utf8::is_lower(prev) || is_quote(prev)) && (utf8::is_upper(next) || is_quote(next)))
+        mlen = len;  // end.Start
+      else if (c == ',' && a_prev && a_next)
+        mlen = len;
+      else if ((c == '-' || c == '~' || is_dash(c)) && a_prev && lang_ == Lang::En) {
+        // Hyphens between letters: -, --, ---, –, —.
+        size_t j = i;
+        while (j < s.size() && s[j] == '-' && j - i < 3) ++j;
+        if (j == i) j = i + len;
+        size_t l2;
+        if (j < s.size() && utf8::is_alpha(decode(s, j, &l2))) mlen = j - i;
+      } else if ((c == ':' || c == '<' || c == '>' || c == '=' || c == '/') && (a_prev || d_prev) && a_next)
+        mlen = len;
+    }
+    if (mlen == 0) {
+      prev = c;
+      i += len;
+      continue;
+    }
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+    out.emplace_back(s.substr(i, mlen));
+    i += mlen;
+    start = i;
+    prev = last_cp(s, i, &len);
+  }
+  if (start < s.size()) out.emplace_back(s.substr(start));
+}
+
+void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string>& out) const {
+  if (all_ascii_letters(s)) {  // the common case: nothing to peel, nothing to split
+    out.emplace_back(s);
+    return;
+  }
+  std::vector<std::string_view> prefixes, suffixes;
+  bool whole = false;
+  // spaCy's _split_affixes: peel one prefix and one suffix per round, stopping
+  // as soon as what is left is a special case or a URL.
+  for (size_t last = std::string_view::npos; !s.empty() && s.size() != last;) {
+    if (is_special(s) || is_url_or_email(s)) {
+      whole = true;
+      break;
+    }
+    last = s.size();
+    size_t pre = prefix_len(s);
+    if (pre && pre < s.size() && is_special(s.substr(pre))) {
+      prefixes.push_back(s.substr(0, pre));
+      s = s.substr(pre);
+      whole = true;
+      break;
+    }
+    size_t suf = suffix_len(s.substr(pre));
+    if (suf && suf < s.size() && is_special(s.substr(0, s.size() - suf))) {
+      suffixes.push_back(s.substr(s.size() - suf));
+      s = s.substr(0, s.size() - suf);
+      whole = true;
+      break;
+    }
+    if (pre && suf && pre + suf <= s.size()) {
+      prefixes.push_back(s.substr(0, pre));
+      suffixes.push_back(s.substr(s.size() - suf));
+      s = s.substr(pre, s.size() - pre - suf);
+    } else if (pre) {
+      prefixes.push_back(s.substr(0, pre));
+      s = s.substr(pre);
+    } else if (suf) {
+      suffixes.push_back(s.substr(s.size() - suf));
+      s = s.substr(0, s.size() - suf);
+    }
+    if (!s.empty() && is_special(s)) {
+      whole = true;
+      break;
+    }
+  }
+  for (auto p : prefixes) out.emplace_back(p);
+  if (!s.empty()) {
+    if (whole)
+      out.emplace_back(s);
+    else
+      split_infixes(s, out);
+  }
+  for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) out.emplace_back(*it);
+}
+
+}  // namespace parlance

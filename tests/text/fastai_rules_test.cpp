@@ -1,0 +1,63 @@
+// Expected strings are what fastai v1's rules (Python `re`/`html`) return for
+// the same input; bench/fastai_rules_ref.py reproduces them.
+#include "text/fastai_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace parlance {
+namespace {
+
+TEST(FixHtml, FastaiDocExample) { EXPECT_EQ(fix_html("Some HTML&nbsp;text<br />"), "Some HTML& text\n"); }
+
+TEST(FixHtml, FullReplacementListThenUnescape) {
+  EXPECT_EQ(fix_html("a &amp; b &lt;3 #39;x #146; \\n y \\\"q\\\" <unk> 3 @.@ 5 well @-@ known 1 @,@ 000 "
+                     "back\\slash &eacute &notit; &#x41; &#128; &#0; &#xD800;"),
+            "a && b <3 'x ' \n y \"q\" xxunk 3.5 well-known 1,000 back \\ slash \u00e9 \u00acit; A \u20ac "
+            "\ufffd \ufffd");
+}
+
+TEST(FixHtml, AmpersandsThatAreNotReferences) { EXPECT_EQ(fix_html("&&amp;&#;&#x;"), "&&&&#;&#x;"); }
+
+TEST(ReplaceRep, CharacterRepeats) {
+  EXPECT_EQ(replace_rep("I'm so excited!!!!!!!!"), "I'm so excited xxrep 8 ! ");
+  EXPECT_EQ(replace_rep("aaa bbbb \u00e9\u00e9\u00e9\u00e9    x"), "aaa  xxrep 4 b   xxrep 4 \u00e9     x");
+  EXPECT_EQ(replace_rep("zzzz\n\n\n\n"), " xxrep 4 z \n\n\n\n");  // whitespace never repeats
+}
+
+TEST(ReplaceWrep, WordRepeats) {
+  EXPECT_EQ(replace_wrep("I've never ever ever ever ever ever ever ever done this."),
+            "I've never  xxwrep 7 ever  done this.");
+  EXPECT_EQ(replace_wrep("go go go go"), "go go go go");  // the last "go" has no \W+ after it
+  EXPECT_EQ(replace_wrep("la la la la la la"), " xxwrep 5 la  la");
+  EXPECT_EQ(replace_wrep("the the the the. yes"), "the the the the. yes");
+}
+
+TEST(ReplaceWrep, CountsLikePythonSplitEvenWhenOdd) {
+  // fastai counts len(cc.split()) + 1: separators without spaces undercount.
+  EXPECT_EQ(replace_wrep("a-a-a-a-a b"), " xxwrep 2 a- a b");
+}
+
+TEST(SpecAddSpaces, SlashHashNewline) {
+  EXPECT_EQ(spec_add_spaces("I #like to #put #hashtags #everywhere!"),
+            "I  # like to  # put  # hashtags  # everywhere!");
+  EXPECT_EQ(spec_add_spaces("a/b\nc"), "a / b \n c");
+}
+
+TEST(RmUselessSpaces, Collapses) {
+  EXPECT_EQ(rm_useless_spaces("Inconsistent   use  of     spaces."), "Inconsistent use of spaces.");
+}
+
+TEST(PostRules, AllCaps) {
+  EXPECT_EQ(replace_all_caps({"Mark", "CAPITALIZED", "Only", "U.S.", "I", "\u00c9T\u00c9"}),
+            (std::vector<std::string>{"Mark", "xxup", "capitalized", "Only", "xxup", "u.s.", "I", "xxup",
+                                      "\u00e9t\u00e9"}));
+}
+
+TEST(PostRules, DealCaps) {
+  EXPECT_EQ(deal_caps({"Mark", "Capitalized", "Only", "I", "\u00c9t\u00e9", "McDonald", ""}),
+            (std::vector<std::string>{"xxmaj", "mark", "xxmaj", "capitalized", "xxmaj", "only", "i", "xxmaj",
+                                      "\u00e9t\u00e9", "mcdonald"}));
+}
+
+}  // namespace
+}  // namespace parlance

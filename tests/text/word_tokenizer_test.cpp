@@ -1,0 +1,88 @@
+#include "text/word_tokenizer.h"
+
+#include <gtest/gtest.h>
+
+#include "text/tokenizer.h"
+
+namespace parlance {
+namespace {
+
+std::vector<std::string> split(std::string_view s, Lang lang = Lang::En) {
+  std::vector<std::string> out;
+  WordTokenizer(lang).tokenize(s, out);
+  return out;
+}
+using V = std::vector<std::string>;
+
+TEST(WordTokenizer, Contractions) {
+  EXPECT_EQ(split("I don't know, it's John's and we'll see. Can't won't I'm"),
+            (V{"I", "do", "n't", "know", ",", "it", "'s", "John", "'s", "and", "we", "'ll", "see", ".", "Ca",
+               "n't", "wo", "n't", "I", "'m"}));
+}
+
+TEST(WordTokenizer, PunctuationPeelsButAbbreviationsAndNumbersStay) {
+  EXPECT_EQ(split("(Hello), \"world\"! U.S. costs $1 or 75.00 etc. USA. Ph.D. e.g. 1,000"),
+            (V{"(", "Hello", ")", ",", "\"", "world", "\"", "!", "U.S.", "costs", "$1", "or", "75.00", "etc.",
+               "USA", ".", "Ph.D.", "e.g.", "1,000"}));
+}
+
+TEST(WordTokenizer, UrlsEmailsEmoticonsWhole) {
+  EXPECT_EQ(split("see http://www.example.com/a?b=1, mail jane.doe@example.org. :) <3 :-("),
+            (V{"see", "http://www.example.com/a?b=1", ",", "mail", "jane.doe@example.org", ".", ":)", "<3", ":-("}));
+}
+
+TEST(WordTokenizer, InfixesHyphensEllipsesUnits) {
+  EXPECT_EQ(split("well-known 1-2 wait...what 10km 50% end.Start"),
+            (V{"well", "-", "known", "1", "-", "2", "wait", "...", "what", "10", "km", "50", "%", "end", ".",
+               "Start"}));
+}
+
+TEST(WordTokenizer, UnicodeLettersAndPunctuation) {
+  EXPECT_EQ(split("\u00abCaf\u00e9\u00bb \u201cna\u00efve\u201d \u041c\u043e\u0441\u043a\u0432\u0430, \u00bfqu\u00e9?"),
+            (V{"\u00ab", "Caf\u00e9", "\u00bb", "\u201c", "na\u00efve", "\u201d", "\u041c\u043e\u0441\u043a\u0432\u0430",
+               ",", "\u00bf", "qu\u00e9", "?"}));
+}
+
+TEST(WordTokenizer, WhitespaceRunsBecomeTokensLikeSpacy) {
+  EXPECT_EQ(split("xxbos xxmaj hi . \n \n xxmaj yes \n"), (V{"xxbos", "xxmaj", "hi", ".", "\n \n ", "xxmaj", "yes", "\n"}));
+}
+
+TEST(WordTokenizer, French) {
+  EXPECT_EQ(split("Qu\u2019est-ce que l'homme pensez-vous ? A-t-il d\u2019accord aujourd'hui.", Lang::Fr),
+            (V{"Qu\u2019", "est", "-ce", "que", "l'", "homme", "pensez", "-vous", "?", "A", "-t", "-il", "d\u2019",
+               "accord", "aujourd'hui", "."}));
+}
+
+TEST(TextTokenizer, FastaiPipelineEndToEnd) {
+  TextTokenizer t(TokenizerOptions{});
+  V out;
+  t.tokenize({"I LOVE this Movie!!!!<br /><br />Don't miss it."}, out);
+  EXPECT_EQ(out, (V{"xxbos", "i", "xxup", "love", "this", "xxmaj", "movie", "xxrep", "4", "!", "\n \n ", "xxmaj",
+                    "do", "n't", "miss", "it", "."}));
+}
+
+TEST(TextTokenizer, MarkFieldsAndEos) {
+  TokenizerOptions o;
+  o.mark_fields = true;
+  o.add_eos = true;
+  TextTokenizer t(o);
+  V out;
+  t.tokenize({"Title", "body text"}, out);
+  EXPECT_EQ(out, (V{"xxbos", "xxfld", "1", "xxmaj", "title", "xxfld", "2", "body", "text", "xxeos"}));
+}
+
+TEST(TextTokenizer, PretokenizedAndChar) {
+  TokenizerOptions o;
+  o.kind = TokenizerKind::Pretokenized;
+  o.add_bos = false;
+  V out;
+  TextTokenizer(o).tokenize({" The <unk> cat \n = = Sub = = \n"}, out);
+  EXPECT_EQ(out, (V{"The", "xxunk", "cat", "xxeos", "=", "=", "Sub", "=", "=", "xxeos"}));
+  o.kind = TokenizerKind::Char;
+  out.clear();
+  TextTokenizer(o).tokenize({"\u00e9a\n"}, out);
+  EXPECT_EQ(out, (V{"\u00e9", "a", "\n"}));
+}
+
+}  // namespace
+}  // namespace parlance
