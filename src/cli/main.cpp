@@ -1,1 +1,52 @@
-int main() { return 0; }
+// parlance: one binary, one subcommand per stage. Errors a user can fix are
+// one line on stderr and exit status 1; when ranks disagree (one rank hit bad
+// data) the failing rank stops every rank so no job hangs.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "cli/commands.h"
+#include "data/prep_pipeline.h"
+#include "dist/mpi_world.h"
+
+int main(int argc, char** argv) {
+  parlance::mpi::World world(&argc, &argv);
+  const int rank = parlance::mpi::rank();
+  spdlog::set_pattern("[%H:%M:%S] [rank " + std::to_string(rank) + "] %^%l%$ %v");
+
+  CLI::App app{"parlance: data-parallel ULMFiT-family NLP training"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(PARLANCE_VERSION));
+  std::map<CLI::App*, parlance::cli::Command> commands;
+  auto add = [&](const char* name, const char* help, parlance::cli::Command (*reg)(CLI::App&)) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    commands[sub] = reg(*sub);
+  };
+  add("prep", "tokenize a corpus into a prepared HDF5 dataset (run under mpirun for N ranks)", parlance::cli::add_prep);
+  add("inspect", "summarize a prepared dataset and decode some of it", parlance::cli::add_inspect);
+  add("demo-data", "generate the embedded demo corpus", parlance::cli::add_demo_data);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return rank == 0 ? app.exit(e) : (e.get_exit_code() ? 1 : 0);
+  }
+  try {
+    for (auto& [sub, run] : commands)
+      if (sub->parsed()) return run();
+  } catch (const parlance::AgreedError& e) {
+    if (rank == 0) std::fprintf(stderr, "parlance: error: %s\n", e.what());
+    return 1;
+  } catch (const parlance::UserError& e) {
+    std::fprintf(stderr, "parlance: error: %s\n", e.what());
+    std::fflush(stderr);
+    parlance::mpi::abort_all(1);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parlance: internal error on rank %d: %s\n", rank, e.what());
+    std::fflush(stderr);
+    parlance::mpi::abort_all(2);
+  }
+  return 0;
+}

@@ -1,0 +1,15 @@
+#pragma once
+// Subcommands of the `parlance` binary. Each registers its options on the
+// CLI11 app and returns the function to run once arguments are parsed.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace parlance::cli {
+
+using Command = std::function<int()>;
+
+Command add_prep(CLI::App& app);
+Command add_inspect(CLI::App& app);
+Command add_demo_data(CLI::App& app);
+
+}  // namespace parlance::cli

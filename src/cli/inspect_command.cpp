@@ -1,0 +1,90 @@
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "data/h5_file.h"
+#include "dist/mpi_world.h"
+#include "util/error.h"
+
+namespace parlance::cli {
+namespace {
+
+std::string decode(const std::vector<int32_t>& ids, const std::vector<std::string>& itos, bool chars) {
+  std::string out;
+  for (auto id : ids) {
+    if (!out.empty() && !chars) out += ' ';
+    out += id >= 0 && static_cast<size_t>(id) < itos.size() ? itos[static_cast<size_t>(id)] : "<bad id>";
+  }
+  return out;
+}
+
+int inspect(const std::string& path, const std::string& want_split, int64_t n_decode) {
+  H5File f(path, H5File::Mode::Read);
+  auto splits = nlohmann::json::parse(f.attr_string("/", "splits")).get<std::vector<std::string>>();
+  auto streams = nlohmann::json::parse(f.attr_string("/", "streams")).get<std::vector<std::string>>();
+  auto tok = nlohmann::json::parse(f.attr_string("/", "tokenizer"));
+  std::printf("%s: dataset \"%s\", tokenizer %s, written by parlance %s\n", path.c_str(),
+              f.attr_string("/", "name").c_str(), tok["kind"].get<std::string>().c_str(),
+              f.attr_string("/", "program_version").c_str());
+  std::vector<std::vector<std::string>> itos;
+  for (const auto& s : streams) {
+    itos.push_back(f.read_strings((s.empty() ? "/vocab" : "/" + s + "_vocab") + std::string("/itos")));
+    std::printf("vocab%s: %zu entries\n", s.empty() ? "" : (" (" + s + ")").c_str(), itos.back().size());
+  }
+  std::vector<std::string> classes;
+  if (f.exists("/classes")) classes = f.read_strings("/classes");
+  for (const auto& split : splits) {
+    for (size_t k = 0; k < streams.size(); ++k) {
+      std::string pre = "/" + split + "/" + (streams[k].empty() ? "" : streams[k] + "_");
+      uint64_t n_tok = f.length(pre + "tokens"), n_doc = f.length(pre + "doc_offsets") - 1;
+      uint64_t unk = 0;
+      constexpr uint64_t kSlice = 1 << 22;
+      for (uint64_t off = 0; off < n_tok; off += kSlice)
+        for (auto id : f.read<int32_t>(pre + "tokens", off, kSlice)) unk += id == 0;
+      std::printf("%-8s%s %10llu docs %12llu tokens  unk %.3f%%\n", split.c_str(),
+                  streams[k].empty() ? "" : (" " + streams[k]).c_str(), static_cast<unsigned long long>(n_doc),
+                  static_cast<unsigned long long>(n_tok), n_tok ? 100.0 * static_cast<double>(unk) / static_cast<double>(n_tok) : 0.0);
+    }
+    if (f.exists("/" + split + "/labels")) {
+      auto labels = f.read<int32_t>("/" + split + "/labels");
+      std::vector<uint64_t> counts(classes.size() + 1, 0);
+      for (auto l : labels) ++counts[l < 0 ? classes.size() : static_cast<size_t>(l)];
+      std::printf("         labels:");
+      for (size_t c = 0; c < classes.size(); ++c)
+        std::printf(" %s %llu (%.1f%%)", classes[c].c_str(), static_cast<unsigned long long>(counts[c]),
+                    labels.empty() ? 0.0 : 100.0 * static_cast<double>(counts[c]) / static_cast<double>(labels.size()));
+      if (counts.back()) std::printf(" unlabelled %llu", static_cast<unsigned long long>(counts.back()));
+      std::printf("\n");
+    }
+  }
+  if (n_decode > 0) {
+    if (std::find(splits.begin(), splits.end(), want_split) == splits.end())
+      throw UserError(path + ": no split \"" + want_split + "\"");
+    const bool chars = tok["kind"] == "char";
+    for (size_t k = 0; k < streams.size(); ++k) {
+      std::string pre = "/" + want_split + "/" + (streams[k].empty() ? "" : streams[k] + "_");
+      auto ids = f.read<int32_t>(pre + "tokens", 0, static_cast<uint64_t>(n_decode));
+      std::printf("--- first %zu tokens of %s%s ---\n%s\n", ids.size(), want_split.c_str(),
+                  streams[k].empty() ? "" : (" (" + streams[k] + ")").c_str(), decode(ids, itos[k], chars).c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_inspect(CLI::App& app) {
+  struct Args {
+    std::string file, split = "train";
+    int64_t decode = 0;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("file", a->file, "prepared .h5 file")->required();
+  app.add_option("--split", a->split, "split to decode from");
+  app.add_option("--decode", a->decode, "decode the first N tokens back to text");
+  return [a] { return mpi::rank() == 0 ? inspect(a->file, a->split, a->decode) : 0; };
+}
+
+}  // namespace parlance::cli

@@ -1,0 +1,75 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "cli/progress_bar.h"
+#include "data/prep_pipeline.h"
+#include "dist/mpi_world.h"
+
+namespace parlance::cli {
+namespace {
+
+void print_summary(const PrepSummary& s) {
+  std::printf("\n%-10s %12s", "split", "docs");
+  for (const auto& name : s.stream_names) std::printf(" %14s", (name.empty() ? std::string("tokens") : name + "_tokens").c_str());
+  std::printf("\n");
+  for (size_t i = 0; i < s.splits.size(); ++i) {
+    std::printf("%-10s %12llu", s.splits[i].c_str(), static_cast<unsigned long long>(s.split_docs[i]));
+    for (auto t : s.split_tokens[i]) std::printf(" %14llu", static_cast<unsigned long long>(t));
+    std::printf("\n");
+  }
+  for (size_t k = 0; k < s.stream_names.size(); ++k) {
+    uint64_t total = 0;
+    for (const auto& t : s.split_tokens) total += t[k];
+    std::string label = s.stream_names[k].empty() ? "vocab" : s.stream_names[k] + " vocab";
+    std::printf("%-14s %zu entries, unk %.3f%%", label.c_str(), s.vocab_sizes[k],
+                total ? 100.0 * static_cast<double>(s.unk_tokens[k]) / static_cast<double>(total) : 0.0);
+    if (s.truncated_to[k] >= 0) std::printf(", documents truncated to %lld tokens", static_cast<long long>(s.truncated_to[k]));
+    std::printf("\n");
+  }
+  if (!s.classes.empty()) {
+    std::printf("%-14s", "classes");
+    for (const auto& c : s.classes) std::printf(" %s", c.c_str());
+    std::printf("\n");
+  }
+  std::printf("%-14s %llu bytes\n", "repaired", static_cast<unsigned long long>(s.repaired_bytes));
+  std::printf("%-14s %.2f s, %.1f MB/s total\n", "time", s.seconds, static_cast<double>(s.total_bytes) / 1e6 / s.seconds);
+  for (size_t r = 0; r < s.rank_bytes.size(); ++r)
+    std::printf("  rank %-3zu %10.1f MB in %7.2f s = %7.1f MB/s\n", r, static_cast<double>(s.rank_bytes[r]) / 1e6,
+                s.rank_seconds[r], static_cast<double>(s.rank_bytes[r]) / 1e6 / s.rank_seconds[r]);
+  std::printf("wrote %s\n", s.out_path.c_str());
+}
+
+}  // namespace
+
+Command add_prep(CLI::App& app) {
+  struct Args {
+    std::string config, out;
+    std::vector<std::string> sets;
+    bool quiet = false;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("config", a->config, "recipe (TOML) with a [prep] section")->required();
+  app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
+  app.add_option("--out", a->out, "output .h5 (default: prep.out, else shards/NAME.h5)");
+  app.add_flag("--quiet", a->quiet, "no progress bar");
+  return [a] {
+    PrepConfig cfg;
+    try {
+      cfg = prep_config_from(Config::load(a->config, a->sets, prep_schema()), a->out);
+    } catch (const UserError& e) {
+      throw AgreedError(e.what());  // every rank read the same recipe and failed the same way
+    }
+    ProgressBar bar("prep", mpi::size());
+    ProgressFn progress;
+    if (!a->quiet) progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
+    PrepSummary s = run_prep(cfg, progress);
+    if (mpi::rank() == 0) {
+      bar.finish();
+      print_summary(s);
+    }
+    return 0;
+  };
+}
+
+}  // namespace parlance::cli

@@ -1,0 +1,179 @@
+#include "data/corpus.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace parlance {
+namespace {
+
+void require_readable(const fs::path& p) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) throw UserError(p.string() + ": no such file or folder");
+  std::ifstream probe(p, std::ios::binary);
+  if (fs::is_regular_file(p, ec) && !probe) throw UserError(p.string() + ": cannot be read (permissions?)");
+}
+
+uint64_t size_of(const fs::path& p) {
+  std::error_code ec;
+  auto n = fs::file_size(p, ec);
+  if (ec) throw UserError(p.string() + ": cannot stat: " + ec.message());
+  return n;
+}
+
+// Regular files under `dir` (not recursive), sorted by path bytes.
+std::vector<fs::path> files_in(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file()) out.push_back(it->path());
+  if (ec) throw UserError(dir.string() + ": cannot list folder: " + ec.message());
+  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
+  return out;
+}
+
+std::vector<std::string> subdirs(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_directory()) out.push_back(it->path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void add_file(Corpus& c, const fs::path& p, int split, const std::string& label = "") {
+  require_readable(p);
+  c.sources.push_back({p.string(), size_of(p), 0, split, label});
+}
+
+// aclImdb-style tree: SPLIT/CLASS/*.txt, with "unsup" (top level or under a
+// split) as unlabelled text in its own split.
+void discover_folder_tree(Corpus& c, const fs::path& root) {
+  static const std::vector<std::string> kSplitOrder = {"train", "valid", "test"};
+  std::vector<std::string> present;
+  for (const auto& s : kSplitOrder)
+    if (fs::is_directory(root / s)) present.push_back(s);
+  c.labelled = true;
+  if (present.empty()) {  // ROOT/CLASS/*: one pool, random split
+    c.splits = {"train", "valid"};
+    for (const auto& cls : subdirs(root))
+      for (const auto& f : files_in(root / cls)) add_file(c, f, -1, cls);
+    return;
+  }
+  std::vector<fs::path> unsup_dirs;
+  for (const auto& s : present) {
+    int split = static_cast<int>(c.splits.size());
+    c.splits.push_back(s);
+    for (const auto& cls : subdirs(root / s)) {
+      if (cls == "unsup") {
+        unsup_dirs.push_back(root / s / cls);
+        continue;
+      }
+      for (const auto& f : files_in(root / s / cls)) add_file(c, f, split, cls);
+    }
+  }
+  if (fs::is_directory(root / "unsup")) unsup_dirs.push_back(root / "unsup");
+  if (!unsup_dirs.empty()) {
+    int split = static_cast<int>(c.splits.size());
+    c.splits.push_back("unsup");
+    for (const auto& d : unsup_dirs)
+      for (const auto& f : files_in(d)) add_file(c, f, split);
+  }
+}
+
+void discover_wikitext(Corpus& c, const fs::path& input) {
+  if (fs::is_regular_file(input)) {
+    c.splits = {"train", "valid"};
+    add_file(c, input, -1);
+    return;
+  }
+  for (const char* split : {"train", "valid", "test"}) {
+    for (const char* ext : {".tokens", ".raw"}) {
+      fs::path p = input / (std::string("wiki.") + split + ext);
+      if (fs::exists(p)) {
+        c.splits.push_back(split);
+        add_file(c, p, static_cast<int>(c.splits.size()) - 1);
+        break;
+      }
+    }
+  }
+  if (c.splits.empty() || c.splits[0] != "train")
+    throw UserError(input.string() + ": expected wiki.train.tokens or wiki.train.raw in this folder");
+}
+
+}  // namespace
+
+Corpus discover_corpus(const PrepConfig& cfg) {
+  Corpus c;
+  fs::path input(cfg.input);
+  require_readable(input);
+  switch (cfg.format) {
+    case InputFormat::WikiText:
+      discover_wikitext(c, input);
+      break;
+    case InputFormat::Folder:
+      if (!fs::is_directory(input)) throw UserError(cfg.input + ": prep.format = \"folder\" needs a folder");
+      discover_folder_tree(c, input);
+      break;
+    case InputFormat::Csv:
+      if (!fs::is_regular_file(input)) throw UserError(cfg.input + ": expected a CSV file");
+      c.splits = {"train", "valid"};
+      add_file(c, input, -1);
+      c.labelled = cfg.label_col >= 0;
+      break;
+    case InputFormat::ParallelFiles:
+      require_readable(cfg.input_tgt);
+      c.tgt_path = cfg.input_tgt;
+      c.tgt_size = size_of(cfg.input_tgt);
+      [[fallthrough]];
+    case InputFormat::Text:
+    case InputFormat::ParallelTsv:
+      c.splits = {"train", "valid"};
+      if (fs::is_directory(input)) {
+        // train.* / valid.* / test.* name their split; otherwise the seeded split decides.
+        auto files = files_in(input);
+        bool named = std::any_of(files.begin(), files.end(), [](const fs::path& f) { return f.stem() == "train"; });
+        if (named) {
+          c.splits.clear();
+          for (const char* split : {"train", "valid", "test"})
+            if (std::any_of(files.begin(), files.end(), [&](const fs::path& f) { return f.stem() == split; }))
+              c.splits.push_back(split);
+        }
+        for (const auto& f : files) {
+          auto stem = f.stem().string();
+          auto it = std::find(c.splits.begin(), c.splits.end(), stem);
+          if (named && it == c.splits.end())
+            throw UserError(f.string() + ": expected only train.*, valid.* and test.* files beside " +
+                            (input / "train.*").string());
+          add_file(c, f, named ? static_cast<int>(it - c.splits.begin()) : -1);
+        }
+      } else {
+        add_file(c, input, -1);
+      }
+      break;
+  }
+  switch (cfg.format) {
+    case InputFormat::Folder: c.record = RecordKind::File; break;
+    case InputFormat::Csv: c.record = RecordKind::Csv; break;
+    case InputFormat::ParallelTsv:
+    case InputFormat::ParallelFiles: c.record = RecordKind::Line; break;
+    default:
+      c.record = cfg.doc_split == DocSplit::Heading ? RecordKind::Heading
+                 : cfg.doc_split == DocSplit::File  ? RecordKind::File
+                                                    : RecordKind::Line;
+  }
+  // Split order first, then path order within a split; random-split sources keep path order.
+  std::stable_sort(c.sources.begin(), c.sources.end(), [](const Source& a, const Source& b) { return a.split < b.split; });
+  for (auto& s : c.sources) {
+    s.start = c.total_bytes;
+    c.total_bytes += s.size;
+  }
+  if (c.total_bytes == 0) throw UserError(cfg.input + ": empty corpus (no bytes to prepare)");
+  return c;
+}
+
+}  // namespace parlance

@@ -1,0 +1,37 @@
+#pragma once
+// What a prep run reads: the input files in one global order, which output
+// split each belongs to, and how each divides into records. Every rank builds
+// the same Corpus independently (listing and stat only, no reading), so the
+// byte partition that follows needs no communication.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "data/prep_config.h"
+
+namespace parlance {
+
+enum class RecordKind { File, Line, Heading, Csv };
+
+struct Source {
+  std::string path;
+  uint64_t size = 0;
+  uint64_t start = 0;  // offset of this file in the global byte stream
+  int split = -1;      // index into Corpus::splits; -1: decided per document by the seeded random split
+  std::string label;   // from the folder name ("" = none)
+};
+
+struct Corpus {
+  std::vector<std::string> splits;  // output split names, in output order
+  std::vector<Source> sources;      // global order: split, then path bytes
+  RecordKind record = RecordKind::Line;
+  uint64_t total_bytes = 0;
+  bool labelled = false;           // documents carry labels (folder classes or a CSV label column)
+  std::string tgt_path;            // parallel_files: the line-aligned target file
+  uint64_t tgt_size = 0;
+};
+
+// Throws UserError for a missing/unreadable path or an empty corpus.
+Corpus discover_corpus(const PrepConfig& cfg);
+
+}  // namespace parlance

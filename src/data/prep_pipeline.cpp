@@ -1,0 +1,553 @@
+#include "data/prep_pipeline.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "data/corpus.h"
+#include "data/doc_parser.h"
+#include "data/h5_file.h"
+#include "data/record_scan.h"
+#include "data/shard_plan.h"
+#include "data/spill_file.h"
+#include "data/token_table.h"
+#include "data/vocab.h"
+#include "dist/mpi_world.h"
+#include "text/fastai_rules.h"
+#include "text/sentencepiece_model.h"
+#include "text/tokenizer.h"
+
+namespace fs = std::filesystem;
+
+namespace parlance {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Runs `f` on every rank; if it fails anywhere, every rank throws the lowest
+// failing rank's message (no rank is left waiting in a later collective).
+template <class F>
+void collectively(F&& f) {
+  std::string err;
+  try {
+    f();
+  } catch (const UserError& e) {
+    err = e.what();
+    if (err.empty()) err = "error";
+  }
+  for (const auto& e : mpi::allgather(err))
+    if (!e.empty()) throw AgreedError(e);
+}
+
+// This rank's tokens for one (split, stream): local ids on disk, lengths in memory.
+struct StreamPart {
+  std::unique_ptr<SpillFile> spill;
+  std::vector<uint32_t> doc_lens;
+};
+
+struct LocalShard {
+  std::vector<std::vector<StreamPart>> parts;  // [split][stream]
+  std::vector<std::vector<uint32_t>> labels;   // [split] local label ids
+  std::vector<TokenTable> tables;              // [stream]
+  TokenTable label_table;
+  uint64_t bytes = 0, repaired = 0;
+};
+
+std::vector<uint64_t> data_begins(const Corpus& corpus, const PrepConfig& cfg) {
+  std::vector<uint64_t> out(corpus.sources.size(), 0);
+  if (corpus.record == RecordKind::Csv)
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = csv_data_begin(corpus.sources[i].path, cfg.csv_header, static_cast<uint64_t>(cfg.max_record_bytes));
+  return out;
+}
+
+uint64_t count_lines(const std::string& path, uint64_t size) {
+  if (size == 0) return 0;
+  uint64_t newlines = line_number_at(path, size) - 1;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  char last = '\n';
+  if (f) {
+    fseeko(f, static_cast<off_t>(size - 1), SEEK_SET);
+    last = static_cast<char>(std::fgetc(f));
+    std::fclose(f);
+  }
+  return newlines + (last != '\n');
+}
+
+// Byte offset where line `line` (0-based) starts.
+uint64_t offset_of_line(const std::string& path, uint64_t size, uint64_t line) {
+  uint64_t off = 0;
+  for (uint64_t l = 0; l < line && off < size; ++l) off = next_record_start(path, size, RecordKind::Line, off + 1, 0);
+  return off;
+}
+
+// parallel_files: the target lines that pair with the source lines being read.
+class TargetLines {
+ public:
+  TargetLines(const Corpus& c, const PrepConfig& cfg, uint64_t first_line) {
+    uint64_t begin = offset_of_line(c.tgt_path, c.tgt_size, first_line);
+    reader_ = std::make_unique<ChunkReader>(c.tgt_path, begin, c.tgt_size, RecordKind::Line,
+                                            static_cast<uint64_t>(cfg.chunk_bytes), static_cast<uint64_t>(cfg.max_record_bytes));
+    path_ = c.tgt_path;
+  }
+  std::vector<std::string_view> take(size_t n, TextArena& arena) {
+    std::vector<std::string_view> out;
+    while (out.size() < n) {
+      if (pending_.empty()) {
+        std::string_view block;
+        uint64_t off;
+        if (!reader_->next(&block, &off)) throw UserError(path_ + ": has fewer lines than the source file");
+        for (size_t i = 0; i < block.size();) {
+          size_t nl = block.find('\n', i);
+          size_t end = nl == std::string_view::npos ? block.size() : nl + 1;
+          pending_.push_back(std::string(block.substr(i, end - i)));
+          i = end;
+        }
+        std::reverse(pending_.begin(), pending_.end());
+      }
+      out.push_back(arena.emplace_back(std::move(pending_.back())));
+      pending_.pop_back();
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<ChunkReader> reader_;
+  std::string path_;
+  std::vector<std::string> pending_;  // reversed: next line at the back
+};
+
+std::vector<std::vector<std::string>> tokenize_docs(const std::vector<Document>& docs, size_t stream,
+                                                    const TextTokenizer& tok, int threads) {
+  std::vector<std::vector<std::string>> out(docs.size());
+  auto work = [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i) {
+      auto fields = stream == 0 ? docs[i].fields : docs[i].tgt_fields;
+      if (docs[i].ends_line && tok.options().kind == TokenizerKind::Char) fields.push_back("\n");
+      tok.tokenize(fields, out[i]);
+      if (docs[i].ends_line && tok.options().kind == TokenizerKind::Pretokenized && !tok.options().eol_token.empty()) {
+        // A line record lost its "\n" to the reader; restore the end-of-line token before any xxeos.
+        auto pos = out[i].end() - (tok.options().add_eos ? 1 : 0);
+        out[i].insert(pos, tok.options().eol_token);
+      }
+    }
+  };
+  size_t n = docs.size(), t = std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(1, n / 8));
+  if (t <= 1) {
+    work(0, n);
+    return out;
+  }
+  std::vector<std::thread> pool;
+  for (size_t k = 0; k < t; ++k) pool.emplace_back(work, n * k / t, n * (k + 1) / t);
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+class ShardBuilder {
+ public:
+  ShardBuilder(const PrepConfig& cfg, const Corpus& corpus, std::vector<const TextTokenizer*> toks, std::string scratch)
+      : cfg_(cfg), corpus_(corpus), toks_(std::move(toks)), parser_(cfg, corpus) {
+    shard_.parts.resize(corpus.splits.size());
+    for (auto& p : shard_.parts) {
+      p.resize(toks_.size());
+      for (auto& sp : p) sp.spill = std::make_unique<SpillFile>(scratch);
+    }
+    shard_.labels.resize(corpus.splits.size());
+    shard_.tables.resize(toks_.size());
+    class_set_.insert(cfg.classes.begin(), cfg.classes.end());
+  }
+
+  void read(const std::vector<FileRange>& share, const ProgressFn& progress) {
+    uint64_t total = 0, done = 0;
+    for (const auto& r : share) total += r.end - r.begin;
+    for (const auto& r : share) {
+      const Source& src = corpus_.sources[r.source];
+      std::unique_ptr<TargetLines> tgt;
+      if (cfg_.format == InputFormat::ParallelFiles)
+        tgt = std::make_unique<TargetLines>(corpus_, cfg_, r.begin == 0 ? 0 : line_number_at(src.path, r.begin) - 1);
+      ChunkReader reader(src.path, r.begin, r.end, corpus_.record, static_cast<uint64_t>(cfg_.chunk_bytes),
+                         static_cast<uint64_t>(cfg_.max_record_bytes));
+      std::string_view block;
+      uint64_t offset;
+      while (reader.next(&block, &offset)) {
+        TextArena arena;
+        if (tgt) parser_.set_target_lines(tgt->take(static_cast<size_t>(std::count(block.begin(), block.end(), '\n')) +
+                                                        (block.empty() || block.back() == '\n' ? 0 : 1),
+                                                    arena));
+        std::vector<Document> docs;
+        shard_.repaired += parser_.parse(src, block, offset, docs, arena);
+        absorb(src, docs);
+        done += block.size();
+        shard_.bytes += block.size();
+        if (progress) progress(done, total);
+      }
+    }
+  }
+
+  LocalShard take() { return std::move(shard_); }
+
+ private:
+  // Tokenizes in batches of bounded text so token strings never pile up.
+  void absorb(const Source& src, const std::vector<Document>& docs) {
+    constexpr size_t kBatchBytes = 4 << 20;
+    for (size_t b = 0; b < docs.size();) {
+      size_t e = b, bytes = 0;
+      while (e < docs.size() && (bytes < kBatchBytes * static_cast<size_t>(cfg_.threads) || e == b)) {
+        for (auto f : docs[e].fields) bytes += f.size();
+        ++e;
+      }
+      std::vector<Document> batch(docs.begin() + static_cast<long>(b), docs.begin() + static_cast<long>(e));
+      std::vector<std::vector<std::vector<std::string>>> toks;
+      for (size_t s = 0; s < toks_.size(); ++s) toks.push_back(tokenize_docs(batch, s, *toks_[s], cfg_.threads));
+      for (size_t i = 0; i < batch.size(); ++i) add(src, batch[i], toks, i);
+      b = e;
+    }
+  }
+
+  void add(const Source& src, const Document& d, const std::vector<std::vector<std::vector<std::string>>>& toks,
+           size_t i) {
+    auto split = static_cast<size_t>(d.split);
+    for (size_t s = 0; s < toks_.size(); ++s) {
+      ids_.clear();
+      for (const auto& t : toks[s][i]) ids_.push_back(shard_.tables[s].intern(t));
+      auto& part = shard_.parts[split][s];
+      part.spill->append(ids_.data(), ids_.size());
+      part.doc_lens.push_back(static_cast<uint32_t>(ids_.size()));
+    }
+    if (corpus_.labelled) {
+      if (!class_set_.empty() && !class_set_.count(std::string(d.label)))
+        throw UserError(src.path + ": line " + std::to_string(line_number_at(src.path, d.offset)) + " (byte " +
+                        std::to_string(d.offset) + "): label \"" + std::string(d.label) + "\" is not in prep.classes");
+      shard_.labels[split].push_back(d.label.empty() ? UINT32_MAX : shard_.label_table.intern(d.label));
+    }
+  }
+
+  const PrepConfig& cfg_;
+  const Corpus& corpus_;
+  std::vector<const TextTokenizer*> toks_;
+  DocParser parser_;
+  LocalShard shard_;
+  std::set<std::string> class_set_;
+  std::vector<uint32_t> ids_;
+};
+
+// The text SentencePiece learns from: the first `sp_sample_mb` of the corpus
+// in global order, read by rank 0 alone, so it is the same for any rank count.
+std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpus& corpus,
+                                              const std::vector<uint64_t>& data_begin, size_t stream) {
+  std::vector<std::string> texts;
+  DocParser parser(cfg, corpus);
+  uint64_t budget = static_cast<uint64_t>(cfg.sp_sample_mb) << 20, used = 0;
+  std::unique_ptr<TargetLines> tgt;
+  if (cfg.format == InputFormat::ParallelFiles) tgt = std::make_unique<TargetLines>(corpus, cfg, 0);
+  for (size_t i = 0; i < corpus.sources.size() && used < budget; ++i) {
+    const Source& src = corpus.sources[i];
+    ChunkReader reader(src.path, data_begin[i], src.size, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
+                       static_cast<uint64_t>(cfg.max_record_bytes));
+    std::string_view block;
+    uint64_t offset;
+    while (used < budget && reader.next(&block, &offset)) {
+      TextArena arena;
+      if (tgt)
+        parser.set_target_lines(tgt->take(static_cast<size_t>(std::count(block.begin(), block.end(), '\n')) +
+                                              (block.empty() || block.back() == '\n' ? 0 : 1),
+                                          arena));
+      std::vector<Document> docs;
+      parser.parse(src, block, offset, docs, arena);
+      for (const auto& d : docs) {
+        const auto& fields = stream == 0 ? d.fields : d.tgt_fields;
+        std::string text;
+        for (auto f : fields) text.append(text.empty() ? "" : " ").append(f);
+        used += text.size();
+        texts.push_back(apply_pre_rules(text));
+      }
+    }
+  }
+  return texts;
+}
+
+// Streams one (split, stream) part: local ids → vocabulary ids, documents
+// truncated to `limit` tokens.
+class TokenCursor {
+ public:
+  TokenCursor(StreamPart& part, uint32_t limit, const std::vector<int32_t>& to_global)
+      : part_(part), limit_(limit), map_(to_global) {
+    part_.spill->rewind();
+  }
+  void take(int32_t* dst, uint64_t n) {
+    while (n > 0) {
+      uint32_t len = part_.doc_lens[doc_], keep = std::min(len, limit_);
+      if (pos_ == keep) {  // skip the truncated tail, move to the next document
+        skip(len - keep);
+        ++doc_, pos_ = 0;
+        continue;
+      }
+      uint64_t k = std::min<uint64_t>(n, keep - pos_);
+      buf_.resize(k);
+      if (part_.spill->read(buf_.data(), k) != k) throw std::runtime_error("scratch file truncated");
+      for (uint64_t j = 0; j < k; ++j) {
+        dst[j] = map_[buf_[j]];
+        unk += dst[j] == 0;
+      }
+      dst += k, n -= k, pos_ += static_cast<uint32_t>(k);
+    }
+  }
+  uint64_t unk = 0;
+
+ private:
+  void skip(uint32_t n) {
+    buf_.resize(n);
+    if (n && part_.spill->read(buf_.data(), n) != n) throw std::runtime_error("scratch file truncated");
+  }
+  StreamPart& part_;
+  uint32_t limit_;
+  const std::vector<int32_t>& map_;
+  size_t doc_ = 0;
+  uint32_t pos_ = 0;
+  std::vector<uint32_t> buf_;
+};
+
+// numpy.percentile (linear interpolation) of all documents' lengths, over all
+// ranks, from a global histogram of lengths; int() of it as the lesson does.
+int64_t global_length_percentile(const LocalShard& shard, size_t stream, double q) {
+  uint64_t max_len = 0;
+  for (const auto& split : shard.parts)
+    for (auto l : split[stream].doc_lens) max_len = std::max<uint64_t>(max_len, l);
+  max_len = mpi::allreduce_max(max_len);
+  std::vector<uint64_t> hist(max_len + 1, 0);
+  for (const auto& split : shard.parts)
+    for (auto l : split[stream].doc_lens) ++hist[l];
+  std::string blob(reinterpret_cast<const char*>(hist.data()), hist.size() * 8);
+  std::vector<uint64_t> total(hist.size(), 0);
+  for (const auto& b : mpi::allgather(blob))
+    for (size_t i = 0; i < total.size(); ++i) total[i] += reinterpret_cast<const uint64_t*>(b.data())[i];
+  uint64_t n = 0;
+  for (auto c : total) n += c;
+  if (n == 0) return 0;
+  auto kth = [&](uint64_t k) {  // k-th smallest length, 0-based
+    uint64_t seen = 0;
+    for (size_t len = 0; len < total.size(); ++len)
+      if ((seen += total[len]) > k) return static_cast<double>(len);
+    return static_cast<double>(total.size() - 1);
+  };
+  double idx = q / 100.0 * static_cast<double>(n - 1);
+  auto lo = static_cast<uint64_t>(std::floor(idx)), hi = static_cast<uint64_t>(std::ceil(idx));
+  return static_cast<int64_t>(kth(lo) + (kth(hi) - kth(lo)) * (idx - static_cast<double>(lo)));
+}
+
+TokenTable merge_tables(const TokenTable& local) {
+  TokenTable global;
+  for (const auto& blob : mpi::allgather(local.serialize())) global.merge_serialized(blob);
+  return global;
+}
+
+std::string vocab_group(const std::vector<std::string>& stream_names, size_t s) {
+  return stream_names[s].empty() ? "/vocab" : "/" + stream_names[s] + "_vocab";
+}
+
+std::string prefix(const std::vector<std::string>& stream_names, size_t s) {
+  return stream_names[s].empty() ? "" : stream_names[s] + "_";
+}
+
+std::string tokenizer_json(const TokenizerOptions& t) {
+  static const char* kinds[] = {"fastai", "pretokenized", "char", "sentencepiece"};
+  return nlohmann::json{{"kind", kinds[static_cast<int>(t.kind)]},
+                        {"lang", t.lang == Lang::Fr ? "fr" : "en"},
+                        {"add_bos", t.add_bos},
+                        {"add_eos", t.add_eos},
+                        {"mark_fields", t.mark_fields},
+                        {"eol_token", t.eol_token}}
+      .dump();
+}
+
+// Attributes on "/": enough to know what produced the file and from what.
+void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& s : corpus.sources) inputs.push_back({{"path", s.path}, {"bytes", s.size}});
+  if (!corpus.tgt_path.empty()) inputs.push_back({{"path", corpus.tgt_path}, {"bytes", corpus.tgt_size}});
+  f.set_attr("/", "format", "parlance-prep");
+  f.set_attr("/", "format_version", int64_t{1});
+  f.set_attr("/", "program_version", std::string(PARLANCE_VERSION));
+  f.set_attr("/", "name", cfg.name);
+  f.set_attr("/", "splits", nlohmann::json(sum.splits).dump());
+  f.set_attr("/", "streams", nlohmann::json(sum.stream_names).dump());
+  f.set_attr("/", "tokenizer", tokenizer_json(cfg.tok));
+  if (cfg.parallel()) f.set_attr("/", "tgt_tokenizer", tokenizer_json(cfg.tok_tgt));
+  f.set_attr("/", "inputs", inputs.dump());
+  f.set_attr("/", "input_bytes", static_cast<int64_t>(corpus.total_bytes + corpus.tgt_size));
+  f.set_attr("/", "repaired_bytes", static_cast<int64_t>(sum.repaired_bytes));
+  f.set_attr("/", "config", cfg.resolved_toml);
+  f.set_attr("/", "ranks", static_cast<int64_t>(world));
+}
+
+}  // namespace
+
+PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
+  const auto t0 = Clock::now();
+  const int rank = mpi::rank(), world = mpi::size();
+  PrepSummary sum;
+  sum.out_path = cfg.out;
+  sum.stream_names = cfg.parallel() ? std::vector<std::string>{"src", "tgt"} : std::vector<std::string>{""};
+  const size_t nstreams = sum.stream_names.size();
+  const std::string out_dir = fs::path(cfg.out).parent_path().string();
+
+  // A. Every rank discovers the same corpus; bad paths and configs stop all ranks here.
+  Corpus corpus;
+  std::vector<uint64_t> data_begin;
+  std::vector<std::vector<std::string>> vocab_itos(nstreams);
+  collectively([&] {
+    if (!out_dir.empty() && !fs::is_directory(out_dir))
+      throw UserError(cfg.out + ": output folder " + out_dir + " does not exist");
+    if (access(out_dir.empty() ? "." : out_dir.c_str(), W_OK) != 0)
+      throw UserError(cfg.out + ": output folder is not writable");
+    corpus = discover_corpus(cfg);
+    data_begin = data_begins(corpus, cfg);
+    if (corpus.record == RecordKind::Csv) DocParser check(cfg, corpus);  // header and column checks
+    if (!cfg.vocab_from.empty()) {
+      H5File v(cfg.vocab_from, H5File::Mode::Read);
+      for (size_t s = 0; s < nstreams; ++s) {
+        std::string ds = vocab_group(sum.stream_names, s) + "/itos";
+        if (!v.exists(ds)) throw UserError(cfg.vocab_from + ": has no " + ds + " to reuse");
+        vocab_itos[s] = v.read_strings(ds);
+      }
+    }
+    if (rank == 0 && cfg.format == InputFormat::ParallelFiles) {
+      uint64_t a = count_lines(corpus.sources[0].path, corpus.sources[0].size), b = count_lines(corpus.tgt_path, corpus.tgt_size);
+      if (a != b)
+        throw UserError(corpus.sources[0].path + " has " + std::to_string(a) + " lines but " + corpus.tgt_path + " has " +
+                        std::to_string(b) + " (expected line-aligned parallel files)");
+    }
+  });
+  sum.splits = corpus.splits;
+  sum.total_bytes = corpus.total_bytes;
+
+  std::vector<std::unique_ptr<TextTokenizer>> tokenizers;
+  for (size_t s = 0; s < nstreams; ++s) tokenizers.push_back(std::make_unique<TextTokenizer>(s == 0 ? cfg.tok : cfg.tok_tgt));
+  for (size_t s = 0; s < nstreams; ++s) {
+    if (tokenizers[s]->options().kind != TokenizerKind::SentencePiece) continue;
+    std::string proto;
+    collectively([&] {
+      if (rank == 0)
+        proto = train_sentencepiece(sentencepiece_sample(cfg, corpus, data_begin, s),
+                                    {cfg.sp_vocab_size, cfg.sp_model_type, cfg.threads});
+    });
+    tokenizers[s]->load_sentencepiece(mpi::broadcast(proto));
+  }
+
+  // B. This rank's share, tokenized. A failure here is local: the caller aborts all ranks.
+  std::vector<const TextTokenizer*> toks;
+  for (auto& t : tokenizers) toks.push_back(t.get());
+  ShardBuilder builder(cfg, corpus, toks, out_dir.empty() ? "." : out_dir);
+  const auto t_read = Clock::now();
+  builder.read(rank_share(corpus, data_begin, rank, world), rank == 0 ? progress : ProgressFn());
+  LocalShard shard = builder.take();
+  sum.rank_seconds = mpi::allgather(seconds_since(t_read));
+  sum.rank_bytes = mpi::allgather(shard.bytes);
+  sum.repaired_bytes = mpi::allreduce_sum(shard.repaired);
+
+  // C. Global vocabulary and classes, then the collective write.
+  std::vector<Vocab> vocabs;
+  std::vector<std::vector<int32_t>> to_global(nstreams);
+  for (size_t s = 0; s < nstreams; ++s) {
+    TokenTable global = merge_tables(shard.tables[s]);
+    vocabs.push_back(vocab_itos[s].empty() ? Vocab::build(global, cfg.max_vocab, cfg.min_freq, cfg.vocab_multiple)
+                                           : Vocab::from_itos(vocab_itos[s], global));
+    for (uint32_t i = 0; i < shard.tables[s].size(); ++i) to_global[s].push_back(vocabs[s].id(shard.tables[s].string(i)));
+    sum.vocab_sizes.push_back(vocabs[s].itos.size());
+  }
+  std::vector<uint32_t> label_to_class;
+  if (corpus.labelled) {
+    TokenTable labels = merge_tables(shard.label_table);
+    sum.classes = cfg.classes;
+    if (sum.classes.empty()) {
+      for (uint32_t i = 0; i < labels.size(); ++i) sum.classes.push_back(labels.string(i));
+      std::sort(sum.classes.begin(), sum.classes.end());
+    }
+    for (uint32_t i = 0; i < shard.label_table.size(); ++i)
+      label_to_class.push_back(static_cast<uint32_t>(
+          std::find(sum.classes.begin(), sum.classes.end(), shard.label_table.string(i)) - sum.classes.begin()));
+  }
+  std::vector<uint32_t> limits(nstreams, UINT32_MAX);
+  sum.truncated_to.assign(nstreams, -1);
+  if (cfg.parallel() && cfg.length_percentile > 0)
+    for (size_t s = 0; s < nstreams; ++s)
+      limits[s] = static_cast<uint32_t>(sum.truncated_to[s] = global_length_percentile(shard, s, cfg.length_percentile));
+
+  const std::string tmp = cfg.out + ".partial";
+  sum.unk_tokens.assign(nstreams, 0);
+  {
+    ParallelH5Writer w(tmp);
+    for (size_t sp = 0; sp < corpus.splits.size(); ++sp) {
+      const std::string g = "/" + corpus.splits[sp];
+      w.create_group(g);
+      uint64_t local_docs = 0;
+      for (size_t s = 0; s < nstreams; ++s) {
+        StreamPart& part = shard.parts[sp][s];
+        local_docs = part.doc_lens.size();
+        uint64_t local_tokens = 0;
+        for (auto l : part.doc_lens) local_tokens += std::min(l, limits[s]);
+        TokenCursor cursor(part, limits[s], to_global[s]);
+        const std::string pre = g + "/" + prefix(sum.stream_names, s);
+        w.write_concat<int32_t>(pre + "tokens", local_tokens, [&](int32_t* dst, uint64_t, uint64_t n) { cursor.take(dst, n); });
+        sum.unk_tokens[s] += mpi::allreduce_sum(cursor.unk);
+        // doc_offsets has one entry more than documents: the last rank writes the end.
+        const uint64_t base = mpi::exscan_sum(local_tokens);
+        const bool last = rank == world - 1;
+        w.write_concat<int64_t>(pre + "doc_offsets", local_docs + last, [&](int64_t* dst, uint64_t first, uint64_t n) {
+          uint64_t off = base;
+          for (uint64_t d = 0; d < first; ++d) off += std::min(part.doc_lens[d], limits[s]);
+          for (uint64_t j = 0; j < n; ++j) {
+            dst[j] = static_cast<int64_t>(off);
+            if (first + j < local_docs) off += std::min(part.doc_lens[first + j], limits[s]);
+          }
+        });
+        if (sum.split_tokens.size() <= sp) sum.split_tokens.emplace_back(nstreams, 0);
+        sum.split_tokens[sp][s] = mpi::allreduce_sum(local_tokens);
+      }
+      sum.split_docs.push_back(mpi::allreduce_sum(local_docs));
+      if (corpus.labelled) {
+        const auto& labels = shard.labels[sp];
+        w.write_concat<int32_t>(g + "/labels", labels.size(), [&](int32_t* dst, uint64_t first, uint64_t n) {
+          for (uint64_t j = 0; j < n; ++j) {
+            uint32_t l = labels[first + j];
+            dst[j] = l == UINT32_MAX ? -1 : static_cast<int32_t>(label_to_class[l]);
+          }
+        });
+      }
+    }
+    w.close();
+  }
+  mpi::barrier();
+  if (rank == 0) {
+    {
+      H5File f(tmp, H5File::Mode::ReadWrite);
+      for (size_t s = 0; s < nstreams; ++s) {
+        const std::string vg = vocab_group(sum.stream_names, s);
+        f.create_group(vg);
+        f.write_strings(vg + "/itos", vocabs[s].itos);
+        f.write_u64(vg + "/counts", vocabs[s].counts);
+      }
+      if (corpus.labelled) f.write_strings("/classes", sum.classes);
+      write_provenance(f, cfg, corpus, sum, world);
+    }
+    std::error_code ec;
+    fs::rename(tmp, cfg.out, ec);
+    if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + cfg.out + ": " + ec.message());
+  }
+  mpi::barrier();
+  sum.seconds = seconds_since(t0);
+  return sum;
+}
+
+}  // namespace parlance
