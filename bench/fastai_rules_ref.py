@@ -87,11 +87,12 @@ def wikitext_articles(path):
     doc = []
     with open(path, encoding='utf-8', errors='replace') as f:
         for line in f:
-            if re.match(r'^ = [^=].* = \n$', line) and doc:
+            # Blank lines before a file's first heading belong to the first article.
+            if re.match(r'^ = [^=].* = \n$', line) and ''.join(doc).strip():
                 yield ''.join(doc)
                 doc = []
             doc.append(line)
-    if doc:
+    if ''.join(doc).strip():
         yield ''.join(doc)
 
 

@@ -54,8 +54,8 @@ bool csv_in_quotes_at(const std::string& path, uint64_t from, uint64_t off) {
 
 bool is_level1_heading(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line.size() >= 7 && line.substr(0, 3) == " = " && line[3] != '=' && line.substr(line.size() - 3) == " = " &&
-         line[line.size() - 4] != '=';
+  // The WikiText convention (as the usual regex ^ = [^=].* = $ has it).
+  return line.size() >= 7 && line.substr(0, 3) == " = " && line[3] != '=' && line.substr(line.size() - 3) == " = ";
 }
 
 uint64_t csv_data_begin(const std::string& path, bool has_header, uint64_t max_record) {

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bad_input.sh CASE WORKDIR
+# Builds one kind of bad input, runs `parlance prep` on it with 2 MPI ranks,
+# and requires: a non-zero exit within the time limit (no rank left hanging),
+# a one-line error naming the file and the problem, no output file, no
+# temporary file left behind, and an existing output left untouched.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case_name=$1 work=$2
+rm -rf "$work"; mkdir -p "$work"; cd "$work"
+out=$work/out.h5
+sets=()
+config=$work/recipe.toml
+csv_recipe() {
+  printf '[prep]\nformat = "csv"\ninput = "%s"\nmin_freq = 1\n%s\n' "$1" "${2:-}" > "$config"
+}
+text_recipe() {
+  printf '[prep]\nformat = "text"\ninput = "%s"\nmin_freq = 1\n%s\n' "$1" "${2:-}" > "$config"
+}
+big_ok_text() {  # enough normal lines that both ranks get work
+  for i in $(seq 1 2000); do echo "line number $i of a perfectly fine text file"; done
+}
+case $case_name in
+  missing_path)   text_recipe "$work/nope.txt"; expect="nope.txt: no such file" ;;
+  empty_corpus)   : > empty.txt; text_recipe "$work/empty.txt"; expect="empty.txt: empty corpus" ;;
+  csv_unclosed_quote)
+    { echo 'label,text'; for i in $(seq 1 500); do echo "pos,\"fine review $i\""; done; echo 'neg,"this one never ends'; echo 'pos,ok'; } > bad.csv
+    csv_recipe "$work/bad.csv"; expect='bad.csv: line 502 \(byte [0-9]+\): unclosed quote' ;;
+  csv_column_count)
+    { echo 'label,text,is_valid'; for i in $(seq 1 500); do echo "pos,review $i,False"; done; echo 'neg,missing a column'; } > bad.csv
+    csv_recipe "$work/bad.csv"; expect='bad.csv: line 502 \(byte [0-9]+\): expected 3 columns, found 2' ;;
+  label_not_in_classes)
+    { echo 'label,text'; for i in $(seq 1 500); do echo "pos,review $i"; done; echo 'meh,lukewarm'; } > bad.csv
+    csv_recipe "$work/bad.csv" 'classes = ["neg", "pos"]'; expect='bad.csv: line 502 \(byte [0-9]+\): label "meh" is not in prep.classes' ;;
+  parallel_line_counts)
+    big_ok_text > en.txt; { big_ok_text; echo extra; } > fr.txt
+    printf '[prep]\nformat = "parallel_files"\ninput = "%s"\ninput_tgt = "%s"\n' "$work/en.txt" "$work/fr.txt" > "$config"
+    expect='en.txt has 2000 lines but .*fr.txt has 2001' ;;
+  huge_line)
+    { big_ok_text; head -c 100000000 /dev/zero | tr '\0' 'a'; echo; } > huge.txt
+    text_recipe "$work/huge.txt"; expect='huge.txt: record starting at byte [0-9]+ \(line 2001\) is longer than prep.max_record_mb' ;;
+  nul_bytes)
+    { big_ok_text; printf 'bin\0ary\n'; big_ok_text; } > nul.txt
+    text_recipe "$work/nul.txt"; expect='nul.txt: line 2001 \(byte [0-9]+\): NUL byte' ;;
+  unknown_key)    big_ok_text > ok.txt; text_recipe "$work/ok.txt" 'max_vocabulary = 10'; expect='recipe.toml: unknown key prep.max_vocabulary' ;;
+  negative_max_vocab) big_ok_text > ok.txt; text_recipe "$work/ok.txt"; sets=(--set prep.max_vocab=-5); expect='prep.max_vocab = -5 is out of range' ;;
+  zero_min_freq)  big_ok_text > ok.txt; text_recipe "$work/ok.txt" 'min_freq = 0'; sed -i '0,/min_freq = 1/{/min_freq = 1/d}' "$config"; expect='prep.min_freq = 0 is out of range' ;;
+  wrong_type)     big_ok_text > ok.txt; text_recipe "$work/ok.txt"; sets=(--set prep.threads=many); expect='"many" is not an integer' ;;
+  missing_out_folder) big_ok_text > ok.txt; text_recipe "$work/ok.txt"; out=$work/no/such/dir/out.h5; expect='output folder .*no/such/dir does not exist' ;;
+  *) echo "unknown case $case_name"; exit 2 ;;
+esac
+[ -d "$(dirname "$out")" ] && echo "previous output" > "$out"
+set +e
+timeout 120 "$root/launch/mpirun" 2 "${PARLANCE_BIN:-$root/build/parlance}" prep "$config" --quiet --out "$out" "${sets[@]}" > stdout.txt 2> stderr.txt
+rc=$?
+set -e
+cat stderr.txt | grep -v '^\s*$' | head -5
+[ $rc -ne 124 ] || { echo "FAIL: timed out (a rank hung)"; exit 1; }
+[ $rc -ne 0 ] || { echo "FAIL: exit status 0"; exit 1; }
+grep -Eq "parlance: error: .*$expect" stderr.txt || { echo "FAIL: expected error matching: $expect"; exit 1; }
+if [ -d "$(dirname "$out")" ]; then
+  [ "$(cat "$out")" = "previous output" ] || { echo "FAIL: existing output was modified"; exit 1; }
+  [ ! -e "$out.partial" ] || { echo "FAIL: $out.partial left behind"; exit 1; }
+  ls -A "$(dirname "$out")" | grep -q '^\.parlance-spill' && { echo "FAIL: scratch files left behind"; exit 1; }
+fi
+echo "ok: $case_name (exit $rc)"

@@ -1,0 +1,68 @@
+#include "data/vocab.h"
+
+#include <gtest/gtest.h>
+
+#include "data/doc_parser.h"
+#include "data/human_numbers.h"
+#include "data/token_table.h"
+#include "text/fastai_rules.h"
+
+namespace parlance {
+namespace {
+
+TokenTable table(const std::vector<std::pair<std::string, int>>& counts) {
+  TokenTable t;
+  for (const auto& [s, n] : counts)
+    for (int i = 0; i < n; ++i) t.intern(s);
+  return t;
+}
+
+TEST(Vocab, SpecialsFirstThenCountDescThenBytes) {
+  auto t = table({{"b", 3}, {"a", 3}, {"c", 5}, {"rare", 1}, {"xxmaj", 4}});
+  Vocab v = Vocab::build(t, 60000, 2, 1);
+  std::vector<std::string> expect = tok::kSpecials;
+  expect.insert(expect.end(), {"c", "a", "b"});
+  EXPECT_EQ(v.itos, expect);
+  EXPECT_EQ(v.id("rare"), 0);  // below min_freq → xxunk
+  EXPECT_EQ(v.counts[5], 4u);  // xxmaj keeps its count
+}
+
+TEST(Vocab, CapIncludesSpecialsAndPaddingToMultiple) {
+  auto t = table({{"w1", 9}, {"w2", 8}, {"w3", 7}, {"w4", 6}});
+  EXPECT_EQ(Vocab::build(t, 11, 1, 1).itos.size(), 11u);
+  EXPECT_EQ(Vocab::build(t, 11, 1, 1).itos.back(), "w2");
+  Vocab padded = Vocab::build(t, 60000, 1, 8);
+  EXPECT_EQ(padded.itos.size(), 16u);
+  EXPECT_EQ(padded.itos[13], "xxfake0");
+  EXPECT_EQ(padded.counts[13], 0u);
+}
+
+TEST(TokenTable, MergeIsOrderIndependentForCounts) {
+  auto a = table({{"x", 2}, {"y", 1}}), b = table({{"y", 4}, {"z", 1}});
+  TokenTable ab, ba;
+  ab.merge_serialized(a.serialize());
+  ab.merge_serialized(b.serialize());
+  ba.merge_serialized(b.serialize());
+  ba.merge_serialized(a.serialize());
+  EXPECT_EQ(Vocab::build(ab, 100, 1, 1).itos, Vocab::build(ba, 100, 1, 1).itos);
+  EXPECT_EQ(ab.count(ab.intern("y")) - 1, 5u);
+}
+
+TEST(RandomSplit, DependsOnDocumentIdentityOnlyAndHitsTheRate) {
+  int valid = 0;
+  for (uint64_t off = 0; off < 20000; ++off) valid += in_random_valid(42, 0, off * 37, 0.1);
+  EXPECT_NEAR(valid / 20000.0, 0.1, 0.01);
+  EXPECT_EQ(in_random_valid(42, 3, 1234, 0.1), in_random_valid(42, 3, 1234, 0.1));
+}
+
+TEST(HumanNumbers, Words) {
+  EXPECT_EQ(number_to_words(1), "one");
+  EXPECT_EQ(number_to_words(15), "fifteen");
+  EXPECT_EQ(number_to_words(40), "forty");
+  EXPECT_EQ(number_to_words(101), "one hundred one");
+  EXPECT_EQ(number_to_words(8123), "eight thousand one hundred twenty three");
+  EXPECT_EQ(number_to_words(9999), "nine thousand nine hundred ninety nine");
+}
+
+}  // namespace
+}  // namespace parlance
