@@ -95,8 +95,10 @@ uint64_t next_record_start(const std::string& path, uint64_t size, RecordKind ki
       });
       break;
     case RecordKind::Csv: {
-      bool in = csv_in_quotes_at(path, data_begin, off);
-      scan(path, off, size, [&](std::string_view b, uint64_t at) {
+      // Start one byte early: `off` itself is a record start when a newline
+      // outside quotes ends the byte before it.
+      bool in = csv_in_quotes_at(path, data_begin, off - 1);
+      scan(path, off - 1, size, [&](std::string_view b, uint64_t at) {
         for (size_t i = 0; i < b.size(); ++i) {
           in ^= (b[i] == '"');
           if (b[i] == '\n' && !in) {
