@@ -6,15 +6,40 @@
 namespace parlance {
 namespace {
 
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  if (s.find(from) == std::string::npos) return;
+// str.replace, searching for the needle's rarest character (`anchor`, an index
+// into `from`) with memchr: most needles here start with a space or a letter.
+void replace_all(std::string& s, std::string_view from, size_t anchor, std::string_view to) {
+  const char a = from[anchor];
+  size_t pos = s.find(a, anchor);
+  if (pos == std::string::npos) return;
   std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  for (size_t j; (j = s.find(from, i)) != std::string::npos; i = j + from.size())
-    out.append(s, i, j - i).append(to);
-  out.append(s, i, std::string::npos);
+  size_t copied = 0;
+  for (; pos != std::string::npos; pos = s.find(a, pos + 1)) {
+    size_t start = pos - anchor;
+    if (start < copied || s.compare(start, from.size(), from) != 0) continue;
+    if (out.empty()) out.reserve(s.size());
+    out.append(s, copied, start - copied).append(to);
+    copied = start + from.size();
+    pos = copied + anchor - 1;
+  }
+  if (copied == 0) return;
+  out.append(s, copied, std::string::npos);
   s.swap(out);
+}
+
+bool ascii_space(unsigned char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F); }
+bool ascii_word(unsigned char c) {
+  return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+// \w for the code point at t[i] (ASCII without decoding).
+bool word_at(std::string_view t, size_t i, size_t* len) {
+  auto b = static_cast<unsigned char>(t[i]);
+  if (b < 0x80) {
+    *len = 1;
+    return ascii_word(b);
+  }
+  return utf8::is_word(utf8::decode(t, i, len));
 }
 
 // Python str.split() with no arguments, counting only.
@@ -35,85 +60,99 @@ size_t count_py_words(std::string_view s) {
 
 std::string fix_html(std::string_view x) {
   std::string s(x);
-  // The same chain of str.replace calls as fastai, in the same order.
-  static const std::pair<std::string_view, std::string_view> kReplacements[] = {
-      {"#39;", "'"},   {"amp;", "&"},    {"#146;", "'"},     {"nbsp;", " "},    {"#36;", "$"},
-      {"\\n", "\n"},   {"quot;", "'"},   {"<br />", "\n"},   {"\\\"", "\""},    {"<unk>", tok::UNK},
-      {" @.@ ", "."},  {" @-@ ", "-"},   {" @,@ ", ","},     {"\\", " \\ "},
+  // The same chain of str.replace calls as fastai, in the same order; the
+  // number is the index of the character we search for.
+  struct Rule {
+    std::string_view from;
+    size_t anchor;
+    std::string_view to;
   };
-  for (const auto& [from, to] : kReplacements) replace_all(s, from, to);
+  static const Rule kReplacements[] = {
+      {"#39;", 0, "'"},  {"amp;", 3, "&"},   {"#146;", 0, "'"},   {"nbsp;", 4, " "}, {"#36;", 0, "$"},
+      {"\\n", 0, "\n"}, {"quot;", 4, "'"},  {"<br />", 0, "\n"}, {"\\\"", 0, "\""},  {"<unk>", 0, tok::UNK},
+      {" @.@ ", 1, "."}, {" @-@ ", 1, "-"},  {" @,@ ", 1, ","},    {"\\", 0, " \\ "},
+  };
+  for (const auto& r : kReplacements) replace_all(s, r.from, r.anchor, r.to);
   return rm_useless_spaces(html_unescape(s));  // re1 = '  +' → ' ' is the same substitution
 }
 
 std::string replace_rep(std::string_view t) {
-  // (\S)(\1{3,}) → ' xxrep N c '
+  // (\S)(\1{3,}) → ' xxrep N c '. Runs of four are rare: copy in bulk between them.
   std::string out;
-  out.reserve(t.size());
-  for (size_t i = 0; i < t.size();) {
-    size_t len;
-    char32_t c = utf8::decode(t, i, &len);
+  size_t copied = 0, i = 0;
+  const size_t n = t.size();
+  while (i < n) {
+    auto b = static_cast<unsigned char>(t[i]);
+    size_t len = 1;
+    if (b < 0x80) {
+      if (i + 3 >= n || t[i + 1] != t[i] || t[i + 2] != t[i] || t[i + 3] != t[i] || ascii_space(b)) {
+        ++i;
+        continue;
+      }
+    } else if (utf8::is_space(utf8::decode(t, i, &len)) || i + 4 * len > n ||
+               t.compare(i + len, len, t.substr(i, len)) != 0) {
+      i += len;
+      continue;
+    }
     size_t j = i + len, reps = 1;
-    if (!utf8::is_space(c)) {
-      while (j + len <= t.size() && t.compare(j, len, t.substr(i, len)) == 0) j += len, ++reps;
+    while (j + len <= n && t.compare(j, len, t.substr(i, len)) == 0) j += len, ++reps;
+    if (reps < 4) {
+      i = j;
+      continue;
     }
-    if (reps >= 4) {
-      out.append(" ").append(tok::REP).append(" ").append(std::to_string(reps)).append(" ");
-      out.append(t.substr(i, len)).append(" ");
-    } else {
-      out.append(t.substr(i, j - i));
-    }
-    i = j;
+    if (out.empty()) out.reserve(n + 64);
+    out.append(t.substr(copied, i - copied));
+    out.append(" ").append(tok::REP).append(" ").append(std::to_string(reps)).append(" ");
+    out.append(t.substr(i, len)).append(" ");
+    copied = i = j;
   }
+  if (copied == 0) return std::string(t);
+  out.append(t.substr(copied));
   return out;
 }
 
 std::string replace_wrep(std::string_view t) {
   // (\b\w+\W+)(\1{3,}) → ' xxwrep N c ' with N = len(cc.split()) + 1.
   // \b\w+ can only start at a word start and must take the whole word (it is
-  // followed by \W+); the regex engine then tries the longest \W+ first.
+  // followed by \W+). The engine tries the longest \W+ first, and only the
+  // whole non-word run can work: a shorter group would have to repeat starting
+  // at a non-word character, but it starts with a word character.
   std::string out;
-  out.reserve(t.size());
   size_t copied = 0;  // t[copied:] not yet in out
   bool prev_word = false;
+  size_t len;
   for (size_t i = 0; i < t.size();) {
-    size_t len;
-    bool w = utf8::is_word(utf8::decode(t, i, &len));
+    bool w = word_at(t, i, &len);
     if (!w || prev_word) {
       prev_word = w;
       i += len;
       continue;
     }
     size_t we = i + len;
-    while (we < t.size() && utf8::is_word(utf8::decode(t, we, &len))) we += len;
-    std::vector<size_t> sep_ends;  // candidate ends of \W+, shortest first
-    for (size_t p = we; p < t.size();) {
-      if (utf8::is_word(utf8::decode(t, p, &len))) break;
-      p += len;
-      sep_ends.push_back(p);
+    while (we < t.size() && word_at(t, we, &len)) we += len;
+    size_t se = we;
+    while (se < t.size() && !word_at(t, se, &len)) se += len;
+    if (se == t.size()) break;  // no word after the separator: nothing can repeat
+    std::string_view g = t.substr(i, se - i);
+    size_t p = se, reps = 0;
+    while (p + g.size() <= t.size() && t.compare(p, g.size(), g) == 0) p += g.size(), ++reps;
+    if (reps < 3) {
+      i = se;  // the next word starts here; \b holds since t[se-1] is \W
+      prev_word = false;
+      continue;
     }
-    bool matched = false;
-    for (auto e = sep_ends.rbegin(); e != sep_ends.rend() && !matched; ++e) {
-      std::string_view g = t.substr(i, *e - i);
-      size_t p = *e, reps = 0;
-      while (p + g.size() <= t.size() && t.compare(p, g.size(), g) == 0) p += g.size(), ++reps;
-      if (reps < 3) continue;
-      out.append(t.substr(copied, i - copied));
-      out.append(" ").append(tok::WREP).append(" ");
-      out.append(std::to_string(count_py_words(t.substr(*e, p - *e)) + 1)).append(" ");
-      out.append(g).append(" ");
-      copied = i = p;
-      matched = true;
-    }
-    if (!matched) {
-      i = we;
-      prev_word = true;
-    } else {
-      // \b at the resume point depends on the code point that ends just before it.
-      size_t k = i - 1;
-      while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80) --k;
-      prev_word = utf8::is_word(utf8::decode(t, k, &len));
-    }
+    if (out.empty()) out.reserve(t.size() + 64);
+    out.append(t.substr(copied, i - copied));
+    out.append(" ").append(tok::WREP).append(" ");
+    out.append(std::to_string(count_py_words(t.substr(se, p - se)) + 1)).append(" ");
+    out.append(g).append(" ");
+    copied = i = p;
+    // After a match the engine resumes at p, where \b needs a non-word before it.
+    size_t k = p - 1;
+    while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80) --k;
+    prev_word = word_at(t, k, &len);
   }
+  if (copied == 0) return std::string(t);
   out.append(t.substr(copied));
   return out;
 }
@@ -121,25 +160,31 @@ std::string replace_wrep(std::string_view t) {
 std::string spec_add_spaces(std::string_view t) {
   std::string out;
   out.reserve(t.size() + t.size() / 8);
-  for (char c : t) {
-    if (c == '/' || c == '#' || c == '\n') {
-      out.push_back(' ');
-      out.push_back(c);
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
+  size_t copied = 0;
+  for (size_t p = 0; p < t.size(); ++p) {
+    char c = t[p];
+    if (c != '/' && c != '#' && c != '\n') continue;
+    out.append(t.data() + copied, p - copied);
+    out.push_back(' ');
+    out.push_back(c);
+    out.push_back(' ');
+    copied = p + 1;
   }
+  out.append(t.data() + copied, t.size() - copied);
   return out;
 }
 
 std::string rm_useless_spaces(std::string_view t) {
   std::string out;
   out.reserve(t.size());
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == ' ' && i + 1 < t.size() && t[i + 1] == ' ') continue;
-    out.push_back(t[i]);
+  size_t copied = 0;
+  for (size_t p = 1; p < t.size(); ++p) {
+    if (t[p] != ' ' || t[p - 1] != ' ') continue;
+    out.append(t.data() + copied, p - copied);  // up to and including the first space
+    while (p + 1 < t.size() && t[p + 1] == ' ') ++p;
+    copied = p + 1;
   }
+  out.append(t.data() + copied, t.size() - copied);
   return out;
 }
 
@@ -175,6 +220,25 @@ std::vector<std::string> deal_caps(const std::vector<std::string>& x) {
   return res;
 }
 
-void apply_post_rules(std::vector<std::string>& toks) { toks = deal_caps(replace_all_caps(toks)); }
+void apply_post_rules(std::vector<std::string>& toks) {
+  // replace_all_caps then deal_caps in one pass: the second leaves the first's
+  // output unchanged ("xxup" and lowered words are neither capitalized nor empty).
+  std::vector<std::string> res;
+  res.reserve(toks.size() + toks.size() / 4);
+  for (auto& t : toks) {
+    if (utf8::str_isupper(t) && utf8::length(t) > 1) {
+      res.emplace_back(tok::UP);
+      res.push_back(utf8::to_lower(t));
+      continue;
+    }
+    if (t.empty()) continue;
+    size_t len;
+    char32_t first = utf8::decode(t, 0, &len);
+    if (utf8::is_upper(first) && utf8::length(t) > 1 && utf8::str_islower(std::string_view(t).substr(len)))
+      res.emplace_back(tok::MAJ);
+    res.push_back(utf8::to_lower(t));
+  }
+  toks.swap(res);
+}
 
 }  // namespace parlance

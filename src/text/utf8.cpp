@@ -165,6 +165,13 @@ template <bool (*Want)(char32_t), bool (*Other)(char32_t)>
 bool all_cased_are(std::string_view s) {
   bool cased = false;
   for (size_t i = 0; i < s.size();) {
+    auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {  // ASCII without decoding
+      if (Other(b)) return false;
+      cased |= Want(b);
+      ++i;
+      continue;
+    }
     size_t len;
     char32_t c = decode(s, i, &len);
     i += len;
@@ -179,8 +186,15 @@ bool str_isupper(std::string_view s) { return all_cased_are<is_upper, is_lower>(
 bool str_islower(std::string_view s) { return all_cased_are<is_lower, is_upper>(s); }
 
 std::string to_lower(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+  std::string out(s);
+  bool ascii = true;
+  for (auto& c : out) {
+    auto b = static_cast<unsigned char>(c);
+    ascii &= b < 0x80;
+    c = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
+  }
+  if (ascii) return out;
+  out.clear();
   for (size_t i = 0; i < s.size();) {
     auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {

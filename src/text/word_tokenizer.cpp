@@ -172,16 +172,27 @@ bool is_url_or_email(std::string_view s) {
   return true;
 }
 
+namespace {
+bool space_at(std::string_view s, size_t i, size_t* len) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    *len = 1;
+    return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+  }
+  return utf8::is_space(decode(s, i, len));
+}
+}  // namespace
+
 void WordTokenizer::tokenize(std::string_view text, std::vector<std::string>& out) const {
   // spaCy's outer loop: a run of non-space characters is a chunk to split; a
   // whitespace run loses the one space that ended the previous token and any
   // remainder ("\n \n ") is a token of its own.
-  size_t i = 0, n = text.size();
+  size_t i = 0, n = text.size(), len;
   while (i < n) {
-    size_t len;
     size_t start = i;
-    bool ws = utf8::is_space(decode(text, i, &len));
-    while (i < n && utf8::is_space(decode(text, i, &len)) == ws) i += len;
+    bool ws = space_at(text, i, &len);
+    i += len;
+    while (i < n && space_at(text, i, &len) == ws) i += len;
     if (!ws) {
       split_chunk(text.substr(start, i - start), out);
     } else {
