@@ -128,9 +128,9 @@ class TargetLines {
   std::vector<std::string> pending_;  // reversed: next line at the back
 };
 
-std::vector<std::vector<std::string>> tokenize_docs(const std::vector<Document>& docs, size_t stream,
-                                                    const TextTokenizer& tok, int threads) {
-  std::vector<std::vector<std::string>> out(docs.size());
+std::vector<TokenList> tokenize_docs(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok,
+                                     int threads) {
+  std::vector<TokenList> out(docs.size());
   auto work = [&](size_t b, size_t e) {
     for (size_t i = b; i < e; ++i) {
       auto fields = stream == 0 ? docs[i].fields : docs[i].tgt_fields;
@@ -138,8 +138,10 @@ std::vector<std::vector<std::string>> tokenize_docs(const std::vector<Document>&
       tok.tokenize(fields, out[i]);
       if (docs[i].ends_line && tok.options().kind == TokenizerKind::Pretokenized && !tok.options().eol_token.empty()) {
         // A line record lost its "\n" to the reader; restore the end-of-line token before any xxeos.
-        auto pos = out[i].end() - (tok.options().add_eos ? 1 : 0);
-        out[i].insert(pos, tok.options().eol_token);
+        if (tok.options().add_eos)
+          out[i].insert_before_last(tok.options().eol_token);
+        else
+          out[i].push(tok.options().eol_token);
       }
     }
   };
@@ -208,19 +210,20 @@ class ShardBuilder {
         ++e;
       }
       std::vector<Document> batch(docs.begin() + static_cast<long>(b), docs.begin() + static_cast<long>(e));
-      std::vector<std::vector<std::vector<std::string>>> toks;
+      std::vector<std::vector<TokenList>> toks;
       for (size_t s = 0; s < toks_.size(); ++s) toks.push_back(tokenize_docs(batch, s, *toks_[s], cfg_.threads));
       for (size_t i = 0; i < batch.size(); ++i) add(src, batch[i], toks, i);
       b = e;
     }
   }
 
-  void add(const Source& src, const Document& d, const std::vector<std::vector<std::vector<std::string>>>& toks,
+  void add(const Source& src, const Document& d, const std::vector<std::vector<TokenList>>& toks,
            size_t i) {
     auto split = static_cast<size_t>(d.split);
     for (size_t s = 0; s < toks_.size(); ++s) {
       ids_.clear();
-      for (const auto& t : toks[s][i]) ids_.push_back(shard_.tables[s].intern(t));
+      const TokenList& list = toks[s][i];
+      for (size_t k = 0; k < list.size(); ++k) ids_.push_back(shard_.tables[s].intern(list[k]));
       auto& part = shard_.parts[split][s];
       part.spill->append(ids_.data(), ids_.size());
       part.doc_lens.push_back(static_cast<uint32_t>(ids_.size()));

@@ -5,17 +5,58 @@
 
 namespace parlance {
 
-uint32_t TokenTable::intern(std::string_view s) {
-  auto it = ids_.find(s);
-  if (it != ids_.end()) {
-    ++counts_[it->second];
-    return it->second;
+namespace {
+// FNV-1a over 8-byte words, then a strong finalizer: short tokens dominate.
+uint64_t hash_bytes(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
   }
-  auto id = static_cast<uint32_t>(strings_.size());
-  strings_.emplace_back(s);
-  counts_.push_back(1);
-  ids_.emplace(strings_.back(), id);
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0x100000001b3ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+}  // namespace
+
+uint32_t TokenTable::intern(std::string_view s) {
+  uint32_t id = find_or_insert(s, hash_bytes(s));
+  ++counts_[id];
   return id;
+}
+
+uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
+  size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.id1 == 0) {
+      auto id = static_cast<uint32_t>(strings_.size());
+      strings_.emplace_back(s);
+      counts_.push_back(0);
+      slot = {h, id + 1};
+      if (strings_.size() * 2 > slots_.size()) grow();
+      return id;
+    }
+    if (slot.hash == h && strings_[slot.id1 - 1] == s) return slot.id1 - 1;
+  }
+}
+
+void TokenTable::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.id1 == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].id1 != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
 }
 
 std::string TokenTable::serialize() const {

@@ -8,7 +8,6 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace parlance {
@@ -27,9 +26,19 @@ class TokenTable {
   void merge_serialized(std::string_view blob);
 
  private:
+  uint32_t find_or_insert(std::string_view s, uint64_t h);
+  void grow();
+
   std::deque<std::string> strings_;  // deque: views into it stay valid as it grows
   std::vector<uint64_t> counts_;
-  std::unordered_map<std::string_view, uint32_t> ids_;
+  // Open addressing, linear probing: slot = (hash, id + 1), 0 = empty. Token
+  // interning is the hottest lookup in prep, and a flat table avoids a node
+  // allocation and a pointer chase per distinct token.
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t id1 = 0;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
 };
 
 }  // namespace parlance

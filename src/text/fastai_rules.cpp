@@ -27,17 +27,14 @@ void replace_all(std::string& s, std::string_view from, size_t anchor, std::stri
   s.swap(out);
 }
 
-bool ascii_space(unsigned char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F); }
-bool ascii_word(unsigned char c) {
-  return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
+bool ascii_space(unsigned char c) { return utf8::ascii_is(c, utf8::kSpace); }
 
 // \w for the code point at t[i] (ASCII without decoding).
-bool word_at(std::string_view t, size_t i, size_t* len) {
+inline bool word_at(std::string_view t, size_t i, size_t* len) {
   auto b = static_cast<unsigned char>(t[i]);
   if (b < 0x80) {
     *len = 1;
-    return ascii_word(b);
+    return utf8::kAscii.cls[b] & utf8::kWord;
   }
   return utf8::is_word(utf8::decode(t, i, len));
 }
@@ -128,10 +125,29 @@ std::string replace_wrep(std::string_view t) {
       i += len;
       continue;
     }
+    const auto* b = reinterpret_cast<const unsigned char*>(t.data());
     size_t we = i + len;
-    while (we < t.size() && word_at(t, we, &len)) we += len;
+    while (we < t.size()) {  // rest of the word; ASCII by table
+      if (b[we] < 0x80) {
+        if (!(utf8::kAscii.cls[b[we]] & utf8::kWord)) break;
+        ++we;
+      } else if (word_at(t, we, &len)) {
+        we += len;
+      } else {
+        break;
+      }
+    }
     size_t se = we;
-    while (se < t.size() && !word_at(t, se, &len)) se += len;
+    while (se < t.size()) {  // the non-word run after it
+      if (b[se] < 0x80) {
+        if (utf8::kAscii.cls[b[se]] & utf8::kWord) break;
+        ++se;
+      } else if (!word_at(t, se, &len)) {
+        se += len;
+      } else {
+        break;
+      }
+    }
     if (se == t.size()) break;  // no word after the separator: nothing can repeat
     std::string_view g = t.substr(i, se - i);
     size_t p = se, reps = 0;
@@ -192,53 +208,57 @@ std::string apply_pre_rules(std::string_view t) {
   return rm_useless_spaces(spec_add_spaces(replace_wrep(replace_rep(fix_html(t)))));
 }
 
-std::vector<std::string> replace_all_caps(const std::vector<std::string>& x) {
-  std::vector<std::string> res;
-  res.reserve(x.size() + x.size() / 16);
-  for (const auto& t : x) {
-    if (utf8::str_isupper(t) && utf8::length(t) > 1) {
-      res.emplace_back(tok::UP);
-      res.push_back(utf8::to_lower(t));
-    } else {
-      res.push_back(t);
+namespace {
+
+// What the post-rules need to know of a token, from one scan when it is ASCII.
+struct CaseShape {
+  bool all_caps;     // str.isupper() and len > 1
+  bool capitalized;  // t[0].isupper() and len > 1 and t[1:].islower()
+};
+
+CaseShape case_shape(std::string_view t) {
+  bool ascii = true, upper = false, lower = false;
+  for (char c : t) {
+    auto b = static_cast<unsigned char>(c);
+    if (b >= 0x80) {
+      ascii = false;
+      break;
     }
+    upper |= (utf8::kAscii.cls[b] & utf8::kUpper) != 0;
+    lower |= (utf8::kAscii.cls[b] & utf8::kLower) != 0;
   }
-  return res;
+  if (ascii) {
+    if (t.size() < 2 || !upper) return {false, false};
+    bool rest_lower = false, rest_upper = false;
+    for (size_t i = 1; i < t.size(); ++i) {
+      auto b = static_cast<unsigned char>(t[i]);
+      rest_lower |= (utf8::kAscii.cls[b] & utf8::kLower) != 0;
+      rest_upper |= (utf8::kAscii.cls[b] & utf8::kUpper) != 0;
+    }
+    bool first_upper = (utf8::kAscii.cls[static_cast<unsigned char>(t[0])] & utf8::kUpper) != 0;
+    return {!lower, first_upper && rest_lower && !rest_upper};
+  }
+  size_t len;
+  char32_t first = utf8::decode(t, 0, &len);
+  bool long_enough = utf8::length(t) > 1;
+  return {long_enough && utf8::str_isupper(t), long_enough && utf8::is_upper(first) && utf8::str_islower(t.substr(len))};
 }
 
-std::vector<std::string> deal_caps(const std::vector<std::string>& x) {
-  std::vector<std::string> res;
-  res.reserve(x.size() + x.size() / 8);
-  for (const auto& t : x) {
-    if (t.empty()) continue;
-    size_t len;
-    char32_t first = utf8::decode(t, 0, &len);
-    if (utf8::is_upper(first) && utf8::length(t) > 1 && utf8::str_islower(std::string_view(t).substr(len)))
-      res.emplace_back(tok::MAJ);
-    res.push_back(utf8::to_lower(t));
-  }
-  return res;
-}
+}  // namespace
 
-void apply_post_rules(std::vector<std::string>& toks) {
+void apply_post_rules(const std::vector<std::string_view>& toks, TokenList& out) {
   // replace_all_caps then deal_caps in one pass: the second leaves the first's
   // output unchanged ("xxup" and lowered words are neither capitalized nor empty).
-  std::vector<std::string> res;
-  res.reserve(toks.size() + toks.size() / 4);
-  for (auto& t : toks) {
-    if (utf8::str_isupper(t) && utf8::length(t) > 1) {
-      res.emplace_back(tok::UP);
-      res.push_back(utf8::to_lower(t));
-      continue;
-    }
+  for (std::string_view t : toks) {
     if (t.empty()) continue;
-    size_t len;
-    char32_t first = utf8::decode(t, 0, &len);
-    if (utf8::is_upper(first) && utf8::length(t) > 1 && utf8::str_islower(std::string_view(t).substr(len)))
-      res.emplace_back(tok::MAJ);
-    res.push_back(utf8::to_lower(t));
+    CaseShape shape = case_shape(t);
+    if (shape.all_caps)
+      out.push(tok::UP);
+    else if (shape.capitalized)
+      out.push(tok::MAJ);
+    utf8::append_lower(out.open(), t);
+    out.close();
   }
-  toks.swap(res);
 }
 
 }  // namespace parlance

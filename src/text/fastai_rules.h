@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/token_list.h"
+
 namespace parlance {
 
 namespace tok {
@@ -31,9 +33,8 @@ std::string rm_useless_spaces(std::string_view t);
 // All five in order.
 std::string apply_pre_rules(std::string_view t);
 
-// Post-rules (defaults.text_post_rules): replace_all_caps then deal_caps.
-std::vector<std::string> replace_all_caps(const std::vector<std::string>& x);
-std::vector<std::string> deal_caps(const std::vector<std::string>& x);
-void apply_post_rules(std::vector<std::string>& toks);
+// Post-rules (defaults.text_post_rules): replace_all_caps then deal_caps,
+// fused into one pass that appends the result to `out`.
+void apply_post_rules(const std::vector<std::string_view>& toks, TokenList& out);
 
 }  // namespace parlance

@@ -46,37 +46,39 @@ std::string TextTokenizer::join_fields(const std::vector<std::string_view>& fiel
   return text;
 }
 
-void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, std::vector<std::string>& out) const {
+void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, TokenList& out) const {
   switch (opts_.kind) {
     case TokenizerKind::Fastai: {
-      std::vector<std::string> toks;
-      words_.tokenize(apply_pre_rules(join_fields(fields)), toks);
-      apply_post_rules(toks);
-      for (auto& t : toks) out.push_back(std::move(t));
+      const std::string text = apply_pre_rules(join_fields(fields));
+      std::vector<std::string_view> words;
+      words.reserve(text.size() / 4);
+      out.open().reserve(out.open().size() + text.size() + text.size() / 4);
+      words_.tokenize(text, words);
+      apply_post_rules(words, out);
       return;
     }
     case TokenizerKind::SentencePiece: {
       if (!sp_) throw std::logic_error("SentencePiece model not loaded");
       std::vector<std::string> pieces;
       sp_->Encode(apply_pre_rules(join_fields(fields)), &pieces);
-      for (auto& p : pieces) out.push_back(std::move(p));
+      for (const auto& p : pieces) out.push(p);
       return;
     }
     case TokenizerKind::Pretokenized:
     case TokenizerKind::Char:
       break;
   }
-  if (opts_.add_bos) out.emplace_back(tok::BOS);
+  if (opts_.add_bos) out.push(tok::BOS);
   for (size_t f = 0; f < fields.size(); ++f) {
     if (opts_.mark_fields) {
-      out.emplace_back(tok::FLD);
-      out.push_back(std::to_string(f + 1));
+      out.push(tok::FLD);
+      out.push(std::to_string(f + 1));
     }
     std::string_view s = fields[f];
     if (opts_.kind == TokenizerKind::Char) {
       for (size_t i = 0, len; i < s.size(); i += len) {
         utf8::decode(s, i, &len);
-        out.emplace_back(s.substr(i, len));
+        out.push(s.substr(i, len));
       }
       continue;
     }
@@ -84,7 +86,7 @@ void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, std::v
     while (i < s.size()) {
       char c = s[i];
       if (c == '\n') {
-        if (!opts_.eol_token.empty()) out.push_back(opts_.eol_token);
+        if (!opts_.eol_token.empty()) out.push(opts_.eol_token);
         ++i;
       } else if (c == ' ' || c == '\t' || c == '\r') {
         ++i;
@@ -93,14 +95,14 @@ void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, std::v
         while (j < s.size() && s[j] != ' ' && s[j] != '\n' && s[j] != '\t' && s[j] != '\r') ++j;
         std::string_view w = s.substr(i, j - i);
         if (w == "<unk>")
-          out.emplace_back(tok::UNK);
+          out.push(tok::UNK);
         else
-          out.emplace_back(w);
+          out.push(w);
         i = j;
       }
     }
   }
-  if (opts_.add_eos) out.emplace_back(tok::EOS);
+  if (opts_.add_eos) out.push(tok::EOS);
 }
 
 }  // namespace parlance

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "text/token_list.h"
 #include "text/word_tokenizer.h"
 
 namespace sentencepiece {
@@ -39,7 +40,8 @@ class TextTokenizer {
   ~TextTokenizer();
   // Required before tokenize() in SentencePiece mode: a serialized model proto.
   void load_sentencepiece(const std::string& model_proto);
-  void tokenize(const std::vector<std::string_view>& fields, std::vector<std::string>& out) const;
+  // Appends the document's tokens to `out`.
+  void tokenize(const std::vector<std::string_view>& fields, TokenList& out) const;
   const TokenizerOptions& options() const { return opts_; }
 
  private:

@@ -185,28 +185,29 @@ bool all_cased_are(std::string_view s) {
 bool str_isupper(std::string_view s) { return all_cased_are<is_upper, is_lower>(s); }
 bool str_islower(std::string_view s) { return all_cased_are<is_lower, is_upper>(s); }
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  bool ascii = true;
-  for (auto& c : out) {
-    auto b = static_cast<unsigned char>(c);
-    ascii &= b < 0x80;
-    c = static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b);
-  }
-  if (ascii) return out;
-  out.clear();
-  for (size_t i = 0; i < s.size();) {
+void append_lower(std::string& out, std::string_view s) {
+  size_t base = out.size();
+  out.resize(base + s.size());
+  char* dst = out.data() + base;
+  unsigned char any_high = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
     auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      out.push_back(static_cast<char>(b >= 'A' && b <= 'Z' ? b + 32 : b));
-      ++i;
-      continue;
-    }
+    any_high |= b;
+    dst[i] = static_cast<char>(b + ((b - 'A' < 26u) << 5));
+  }
+  if (!(any_high & 0x80)) return;
+  out.resize(base);
+  for (size_t i = 0; i < s.size();) {
     size_t len;
     char32_t c = decode(s, i, &len);
     append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
     i += len;
   }
+}
+
+std::string to_lower(std::string_view s) {
+  std::string out;
+  append_lower(out, s);
   return out;
 }
 

@@ -11,6 +11,25 @@ namespace parlance::utf8 {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
+// Classes of ASCII bytes (Python semantics), for loops that skip decoding.
+enum AsciiClass : uint8_t { kSpace = 1, kWord = 2, kAlpha = 4, kDigit = 8, kUpper = 16, kLower = 32 };
+struct AsciiTable {
+  uint8_t cls[128];
+  constexpr AsciiTable() : cls() {
+    for (int c = 0; c < 128; ++c) {
+      uint8_t v = 0;
+      if (c == ' ' || (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x1F)) v |= kSpace;
+      if (c >= 'a' && c <= 'z') v |= kAlpha | kLower | kWord;
+      if (c >= 'A' && c <= 'Z') v |= kAlpha | kUpper | kWord;
+      if (c >= '0' && c <= '9') v |= kDigit | kWord;
+      if (c == '_') v |= kWord;
+      cls[c] = v;
+    }
+  }
+};
+inline constexpr AsciiTable kAscii{};
+inline bool ascii_is(unsigned char b, uint8_t cls) { return b < 0x80 && (kAscii.cls[b] & cls); }
+
 // Decodes the code point at s[i]. Invalid or truncated sequences decode as
 // U+FFFD covering their maximal invalid subpart (as Python's errors="replace").
 // Returns the code point; *len receives the number of bytes consumed (>= 1).
@@ -41,7 +60,8 @@ bool is_title(char32_t c);  // category Lt
 // Python str.isupper() / str.islower() over a whole string.
 bool str_isupper(std::string_view s);
 bool str_islower(std::string_view s);
-// Python str.lower() (simple case mapping).
+// Python str.lower() (simple case mapping), appended to `out`.
+void append_lower(std::string& out, std::string_view s);
 std::string to_lower(std::string_view s);
 
 }  // namespace parlance::utf8

@@ -145,9 +145,9 @@ size_t french_pronoun_suffix_len(std::string_view s) {
   return 0;
 }
 
-bool all_ascii_letters(std::string_view s) {
+bool all_ascii(std::string_view s, uint8_t cls) {
   for (char c : s)
-    if (!((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return false;
+    if (!utf8::ascii_is(static_cast<unsigned char>(c), cls)) return false;
   return true;
 }
 
@@ -177,27 +177,37 @@ bool space_at(std::string_view s, size_t i, size_t* len) {
   auto b = static_cast<unsigned char>(s[i]);
   if (b < 0x80) {
     *len = 1;
-    return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+    return utf8::kAscii.cls[b] & utf8::kSpace;
   }
   return utf8::is_space(decode(s, i, len));
 }
 }  // namespace
 
-void WordTokenizer::tokenize(std::string_view text, std::vector<std::string>& out) const {
+void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view>& out) const {
   // spaCy's outer loop: a run of non-space characters is a chunk to split; a
   // whitespace run loses the one space that ended the previous token and any
   // remainder ("\n \n ") is a token of its own.
-  size_t i = 0, n = text.size(), len;
+  const size_t n = text.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = 0, len;
   while (i < n) {
     size_t start = i;
     bool ws = space_at(text, i, &len);
     i += len;
-    while (i < n && space_at(text, i, &len) == ws) i += len;
+    while (i < n) {
+      if (p[i] < 0x80) {  // ASCII: one table lookup per byte
+        if (static_cast<bool>(utf8::kAscii.cls[p[i]] & utf8::kSpace) != ws) break;
+        ++i;
+      } else {
+        if (space_at(text, i, &len) != ws) break;
+        i += len;
+      }
+    }
     if (!ws) {
       split_chunk(text.substr(start, i - start), out);
     } else {
       if (text[start] == ' ' && !out.empty()) ++start;
-      if (start < i) out.emplace_back(text.substr(start, i - start));
+      if (start < i) out.push_back(text.substr(start, i - start));
     }
   }
 }
@@ -272,7 +282,7 @@ size_t WordTokenizer::suffix_len(std::string_view s) const {
   return 0;
 }
 
-void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string>& out) const {
+void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string_view>& out) const {
   size_t start = 0, i = 0, len;
   char32_t prev = 0;
   while (i < s.size()) {
@@ -306,18 +316,19 @@ void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string>& 
       i += len;
       continue;
     }
-    if (i > start) out.emplace_back(s.substr(start, i - start));
-    out.emplace_back(s.substr(i, mlen));
+    if (i > start) out.push_back(s.substr(start, i - start));
+    out.push_back(s.substr(i, mlen));
     i += mlen;
     start = i;
     prev = last_cp(s, i, &len);
   }
-  if (start < s.size()) out.emplace_back(s.substr(start));
+  if (start < s.size()) out.push_back(s.substr(start));
 }
 
-void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string>& out) const {
-  if (all_ascii_letters(s)) {  // the common case: nothing to peel, nothing to split
-    out.emplace_back(s);
+void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view>& out) const {
+  // The common cases: nothing to peel, nothing to split.
+  if (s.size() == 1 || all_ascii(s, utf8::kAlpha) || all_ascii(s, utf8::kDigit)) {
+    out.push_back(s);
     return;
   }
   std::vector<std::string_view> prefixes, suffixes;
@@ -360,14 +371,14 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string>& ou
       break;
     }
   }
-  for (auto p : prefixes) out.emplace_back(p);
+  for (auto p : prefixes) out.push_back(p);
   if (!s.empty()) {
     if (whole)
-      out.emplace_back(s);
+      out.push_back(s);
     else
       split_infixes(s, out);
   }
-  for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) out.emplace_back(*it);
+  for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) out.push_back(*it);
 }
 
 }  // namespace parlance

@@ -15,15 +15,16 @@ enum class Lang { En, Fr };
 class WordTokenizer {
  public:
   explicit WordTokenizer(Lang lang = Lang::En) : lang_(lang) {}
-  // Appends the tokens of `text` to `out`. Whitespace other than the single
-  // space that separates tokens becomes a token itself ("\n \n "), as in spaCy.
-  void tokenize(std::string_view text, std::vector<std::string>& out) const;
+  // Appends the tokens of `text` to `out` (views into `text`: every token is a
+  // substring). Whitespace other than the single space that separates tokens
+  // becomes a token itself ("\n \n "), as in spaCy.
+  void tokenize(std::string_view text, std::vector<std::string_view>& out) const;
 
  private:
-  void split_chunk(std::string_view chunk, std::vector<std::string>& out) const;
+  void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
   size_t prefix_len(std::string_view s) const;
   size_t suffix_len(std::string_view s) const;
-  void split_infixes(std::string_view s, std::vector<std::string>& out) const;
+  void split_infixes(std::string_view s, std::vector<std::string_view>& out) const;
   Lang lang_;
 };
 

@@ -47,14 +47,18 @@ TEST(RmUselessSpaces, Collapses) {
   EXPECT_EQ(rm_useless_spaces("Inconsistent   use  of     spaces."), "Inconsistent use of spaces.");
 }
 
-TEST(PostRules, AllCaps) {
-  EXPECT_EQ(replace_all_caps({"Mark", "CAPITALIZED", "Only", "U.S.", "I", "\u00c9T\u00c9"}),
-            (std::vector<std::string>{"Mark", "xxup", "capitalized", "Only", "xxup", "u.s.", "I", "xxup",
-                                      "\u00e9t\u00e9"}));
+std::vector<std::string> post(const std::vector<std::string_view>& in) {
+  TokenList out;
+  apply_post_rules(in, out);
+  return out.strings();
 }
 
-TEST(PostRules, DealCaps) {
-  EXPECT_EQ(deal_caps({"Mark", "Capitalized", "Only", "I", "\u00c9t\u00e9", "McDonald", ""}),
+// Expected: fastai's deal_caps(replace_all_caps(tokens)).
+TEST(PostRules, AllCapsThenCapitalized) {
+  EXPECT_EQ(post({"Mark", "CAPITALIZED", "Only", "U.S.", "I", "\u00c9T\u00c9"}),
+            (std::vector<std::string>{"xxmaj", "mark", "xxup", "capitalized", "xxmaj", "only", "xxup", "u.s.", "i",
+                                      "xxup", "\u00e9t\u00e9"}));
+  EXPECT_EQ(post({"Mark", "Capitalized", "Only", "I", "\u00c9t\u00e9", "McDonald", ""}),
             (std::vector<std::string>{"xxmaj", "mark", "xxmaj", "capitalized", "xxmaj", "only", "i", "xxmaj",
                                       "\u00e9t\u00e9", "mcdonald"}));
 }

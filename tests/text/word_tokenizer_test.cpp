@@ -8,9 +8,15 @@ namespace parlance {
 namespace {
 
 std::vector<std::string> split(std::string_view s, Lang lang = Lang::En) {
-  std::vector<std::string> out;
-  WordTokenizer(lang).tokenize(s, out);
-  return out;
+  std::vector<std::string_view> views;
+  WordTokenizer(lang).tokenize(s, views);
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
+std::vector<std::string> tokens(const TextTokenizer& t, const std::vector<std::string_view>& fields) {
+  TokenList out;
+  t.tokenize(fields, out);
+  return out.strings();
 }
 using V = std::vector<std::string>;
 
@@ -55,9 +61,7 @@ TEST(WordTokenizer, French) {
 
 TEST(TextTokenizer, FastaiPipelineEndToEnd) {
   TextTokenizer t(TokenizerOptions{});
-  V out;
-  t.tokenize({"I LOVE this Movie!!!!<br /><br />Don't miss it."}, out);
-  EXPECT_EQ(out, (V{"xxbos", "i", "xxup", "love", "this", "xxmaj", "movie", "xxrep", "4", "!", "\n \n ", "xxmaj",
+  EXPECT_EQ(tokens(t, {"I LOVE this Movie!!!!<br /><br />Don't miss it."}), (V{"xxbos", "i", "xxup", "love", "this", "xxmaj", "movie", "xxrep", "4", "!", "\n \n ", "xxmaj",
                     "do", "n't", "miss", "it", "."}));
 }
 
@@ -66,22 +70,16 @@ TEST(TextTokenizer, MarkFieldsAndEos) {
   o.mark_fields = true;
   o.add_eos = true;
   TextTokenizer t(o);
-  V out;
-  t.tokenize({"Title", "body text"}, out);
-  EXPECT_EQ(out, (V{"xxbos", "xxfld", "1", "xxmaj", "title", "xxfld", "2", "body", "text", "xxeos"}));
+  EXPECT_EQ(tokens(t, {"Title", "body text"}), (V{"xxbos", "xxfld", "1", "xxmaj", "title", "xxfld", "2", "body", "text", "xxeos"}));
 }
 
 TEST(TextTokenizer, PretokenizedAndChar) {
   TokenizerOptions o;
   o.kind = TokenizerKind::Pretokenized;
   o.add_bos = false;
-  V out;
-  TextTokenizer(o).tokenize({" The <unk> cat \n = = Sub = = \n"}, out);
-  EXPECT_EQ(out, (V{"The", "xxunk", "cat", "xxeos", "=", "=", "Sub", "=", "=", "xxeos"}));
+  EXPECT_EQ(tokens(TextTokenizer(o), {" The <unk> cat \n = = Sub = = \n"}), (V{"The", "xxunk", "cat", "xxeos", "=", "=", "Sub", "=", "=", "xxeos"}));
   o.kind = TokenizerKind::Char;
-  out.clear();
-  TextTokenizer(o).tokenize({"\u00e9a\n"}, out);
-  EXPECT_EQ(out, (V{"\u00e9", "a", "\n"}));
+  EXPECT_EQ(tokens(TextTokenizer(o), {"\u00e9a\n"}), (V{"\u00e9", "a", "\n"}));
 }
 
 }  // namespace
