@@ -187,13 +187,13 @@ bool str_islower(std::string_view s) { return all_cased_are<is_lower, is_upper>(
 
 void append_lower(std::string& out, std::string_view s) {
   size_t base = out.size();
-  out.resize(base + s.size());
+  out.append(s);  // copy, then lower ASCII in place (branch-free)
   char* dst = out.data() + base;
   unsigned char any_high = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    auto b = static_cast<unsigned char>(s[i]);
+    auto b = static_cast<unsigned char>(dst[i]);
     any_high |= b;
-    dst[i] = static_cast<char>(b + ((b - 'A' < 26u) << 5));
+    dst[i] = static_cast<char>(b + ((static_cast<unsigned>(b - 'A') < 26u) << 5));
   }
   if (!(any_high & 0x80)) return;
   out.resize(base);
