@@ -459,6 +459,8 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   sum.rank_bytes = mpi::allgather(shard.bytes);
   sum.repaired_bytes = mpi::allreduce_sum(shard.repaired);
 
+  sum.tokenize_seconds = seconds_since(t_read);
+  const auto t_vocab = Clock::now();
   // C. Global vocabulary and classes, then the collective write.
   std::vector<Vocab> vocabs;
   std::vector<std::vector<int32_t>> to_global(nstreams);
@@ -487,6 +489,8 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     for (size_t s = 0; s < nstreams; ++s)
       limits[s] = static_cast<uint32_t>(sum.truncated_to[s] = global_length_percentile(shard, s, cfg.length_percentile));
 
+  sum.vocab_seconds = seconds_since(t_vocab);
+  const auto t_write = Clock::now();
   const std::string tmp = cfg.out + ".partial";
   sum.unk_tokens.assign(nstreams, 0);
   {
@@ -549,6 +553,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + cfg.out + ": " + ec.message());
   }
   mpi::barrier();
+  sum.write_seconds = seconds_since(t_write);
   sum.seconds = seconds_since(t0);
   return sum;
 }
