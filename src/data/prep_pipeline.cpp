@@ -17,6 +17,7 @@
 #include "data/corpus.h"
 #include "data/doc_parser.h"
 #include "data/h5_file.h"
+#include "data/input_hash.h"
 #include "data/record_scan.h"
 #include "data/shard_plan.h"
 #include "data/spill_file.h"
@@ -375,10 +376,17 @@ std::string tokenizer_json(const TokenizerOptions& t) {
 }
 
 // Attributes on "/": enough to know what produced the file and from what.
-void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world) {
+void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
+                      const std::vector<uint64_t>& hashes) {
   nlohmann::json inputs = nlohmann::json::array();
-  for (const auto& s : corpus.sources) inputs.push_back({{"path", s.path}, {"bytes", s.size}});
-  if (!corpus.tgt_path.empty()) inputs.push_back({{"path", corpus.tgt_path}, {"bytes", corpus.tgt_size}});
+  for (size_t i = 0; i < corpus.sources.size(); ++i)
+    inputs.push_back({{"path", fs::absolute(corpus.sources[i].path).lexically_normal().string()},
+                      {"bytes", corpus.sources[i].size},
+                      {"xxh64", hex64(hashes[i])}});
+  if (!corpus.tgt_path.empty())
+    inputs.push_back({{"path", fs::absolute(corpus.tgt_path).lexically_normal().string()},
+                      {"bytes", corpus.tgt_size},
+                      {"xxh64", hex64(hashes.back())}});
   f.set_attr("/", "format", "parlance-prep");
   f.set_attr("/", "format_version", int64_t{1});
   f.set_attr("/", "program_version", std::string(PARLANCE_VERSION));
@@ -452,9 +460,37 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   std::vector<const TextTokenizer*> toks;
   for (auto& t : tokenizers) toks.push_back(t.get());
   ShardBuilder builder(cfg, corpus, toks, out_dir.empty() ? "." : out_dir);
+  // Input hashes for provenance: file i is hashed by rank i % world, on a
+  // thread beside tokenization (it is I/O plus a few cycles per byte).
+  std::vector<std::string> paths;
+  for (const auto& s : corpus.sources) paths.push_back(s.path);
+  if (!corpus.tgt_path.empty()) paths.push_back(corpus.tgt_path);
+  std::vector<uint64_t> hashes(paths.size(), 0);
+  std::string hash_error;
+  std::thread hasher([&] {
+    try {
+      for (size_t i = static_cast<size_t>(rank); i < paths.size(); i += static_cast<size_t>(world))
+        hashes[i] = xxh64_file(paths[i]);
+    } catch (const std::exception& e) {
+      hash_error = e.what();
+    }
+  });
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{hasher};
   const auto t_read = Clock::now();
   builder.read(rank_share(corpus, data_begin, rank, world), rank == 0 ? progress : ProgressFn());
   LocalShard shard = builder.take();
+  hasher.join();
+  if (!hash_error.empty()) throw UserError(hash_error);
+  {
+    std::string mine(reinterpret_cast<const char*>(hashes.data()), hashes.size() * 8);
+    for (const auto& blob : mpi::allgather(mine))
+      for (size_t i = 0; i < hashes.size(); ++i) hashes[i] |= reinterpret_cast<const uint64_t*>(blob.data())[i];
+  }
   sum.rank_seconds = mpi::allgather(seconds_since(t_read));
   sum.rank_bytes = mpi::allgather(shard.bytes);
   sum.repaired_bytes = mpi::allreduce_sum(shard.repaired);
@@ -546,7 +582,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         f.write_u64(vg + "/counts", vocabs[s].counts);
       }
       if (corpus.labelled) f.write_strings("/classes", sum.classes);
-      write_provenance(f, cfg, corpus, sum, world);
+      write_provenance(f, cfg, corpus, sum, world, hashes);
     }
     std::error_code ec;
     fs::rename(tmp, cfg.out, ec);

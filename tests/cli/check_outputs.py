@@ -57,6 +57,11 @@ if f:
     first = f['train/tokens'][f['train/doc_offsets'][0]]
     assert vocab[first] == 'xxbos'
     check_offsets(f, 'train')
+    # Provenance: the recorded hash is what `xxh64sum` says of the input.
+    import subprocess
+    for inp in json.loads(f.attrs['inputs']):
+        expect = subprocess.run(['xxh64sum', inp['path']], capture_output=True, text=True, check=True).stdout.split()[0]
+        assert inp['xxh64'] == expect, (inp, expect)
     checked += 1
 
 f = load('edge_invalid_utf8')

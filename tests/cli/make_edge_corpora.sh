@@ -12,6 +12,10 @@ dir=$1; rm -rf "$dir"; mkdir -p "$dir/tree/train/pos" "$dir/tree/train/neg" "$di
     printf '%s,"Title %d, with comma","Line one of %d\nline ""two"" — ünïcödé\n\nTHIRD LINE!!!!",%s\r\n' "$l" "$i" "$i" "$v"
   done
 } > "$dir/multiline.csv"
+# Headerless CSV in fastai's label,text layout.
+for i in $(seq 1 600); do
+  printf '%s,"Review %d: I ""liked"" it,\nmostly."\n' "$([ $((i % 2)) -eq 0 ] && echo pos || echo neg)" "$i"
+done > "$dir/noheader.csv"
 # Folder tree: many tiny files, an empty one, one without a final newline, unsup.
 for i in $(seq 1 300); do
   echo "A tiny positive review number $i. Great!" > "$dir/tree/train/pos/$i.txt"

@@ -1,0 +1,29 @@
+#include "data/input_hash.h"
+
+#include <xxhash.h>
+
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "util/error.h"
+
+namespace parlance {
+
+uint64_t xxh64_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw UserError(path + ": cannot open to hash");
+  std::unique_ptr<XXH64_state_t, XXH_errorcode (*)(XXH64_state_t*)> st(XXH64_createState(), &XXH64_freeState);
+  XXH64_reset(st.get(), 0);
+  std::vector<char> buf(1 << 20);
+  for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0;) XXH64_update(st.get(), buf.data(), n);
+  return XXH64_digest(st.get());
+}
+
+std::string hex64(uint64_t v) {
+  char s[17];
+  std::snprintf(s, sizeof s, "%016llx", static_cast<unsigned long long>(v));
+  return s;
+}
+
+}  // namespace parlance
