@@ -1,5 +1,8 @@
 #include "text/fastai_rules.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "text/html_unescape.h"
 #include "text/utf8.h"
 
@@ -79,6 +82,19 @@ std::string replace_rep(std::string_view t) {
   size_t copied = 0, i = 0;
   const size_t n = t.size();
   while (i < n) {
+    // Skip 8 positions at once when they are ASCII and no byte equals its
+    // successor: a repeat needs one, and such pairs are uncommon in text.
+    if (i + 9 <= n) {
+      uint64_t a, b8;
+      std::memcpy(&a, t.data() + i, 8);
+      std::memcpy(&b8, t.data() + i + 1, 8);
+      uint64_t x = a ^ b8;
+      bool ascii = !((a | b8) & 0x8080808080808080ull);  // multi-byte repeats differ byte to byte
+      if (ascii && !((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)) {
+        i += 8;
+        continue;
+      }
+    }
     auto b = static_cast<unsigned char>(t[i]);
     size_t len = 1;
     if (b < 0x80) {
@@ -149,6 +165,11 @@ std::string replace_wrep(std::string_view t) {
       }
     }
     if (se == t.size()) break;  // no word after the separator: nothing can repeat
+    if (t[se] != t[i]) {  // the next word differs at once: the common case
+      i = se;
+      prev_word = false;
+      continue;
+    }
     std::string_view g = t.substr(i, se - i);
     size_t p = se, reps = 0;
     while (p + g.size() <= t.size() && t.compare(p, g.size(), g) == 0) p += g.size(), ++reps;
@@ -204,8 +225,34 @@ std::string rm_useless_spaces(std::string_view t) {
   return out;
 }
 
+namespace {
+// spec_add_spaces then rm_useless_spaces in one pass: a space is written only
+// when the last byte written is not a space, which is exactly what collapsing
+// the runs afterwards would leave.
+std::string spaced_and_collapsed(std::string_view t) {
+  size_t specials = 0;
+  for (char c : t) specials += (c == '/') | (c == '#') | (c == '\n');
+  std::string out(t.size() + 2 * specials, '\0');  // the most it can grow
+  char* const begin = out.data();
+  char* o = begin;
+  for (char c : t) {
+    if (c == ' ') {
+      if (o == begin || o[-1] != ' ') *o++ = ' ';
+    } else if (c == '/' || c == '#' || c == '\n') {
+      if (o == begin || o[-1] != ' ') *o++ = ' ';
+      *o++ = c;
+      *o++ = ' ';
+    } else {
+      *o++ = c;
+    }
+  }
+  out.resize(static_cast<size_t>(o - begin));
+  return out;
+}
+}  // namespace
+
 std::string apply_pre_rules(std::string_view t) {
-  return rm_useless_spaces(spec_add_spaces(replace_wrep(replace_rep(fix_html(t)))));
+  return spaced_and_collapsed(replace_wrep(replace_rep(fix_html(t))));
 }
 
 namespace {
@@ -246,18 +293,57 @@ CaseShape case_shape(std::string_view t) {
 
 }  // namespace
 
+namespace {
+
+// An ASCII token of up to 64 bytes, lowered into `dst`, with its case shape;
+// eight bytes at a time (SWAR: a byte b < 0x80 is in 'A'..'Z' when b + 0x3F
+// reaches 0x80 and b + 0x25 does not). Returns false for non-ASCII tokens.
+bool lower_ascii(std::string_view t, char* dst, CaseShape* shape) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull, kOnes = 0x0101010101010101ull;
+  bool any_upper = false, any_lower = false, first_upper = false, rest_upper = false, rest_lower = false;
+  for (size_t i = 0; i < t.size(); i += 8) {
+    size_t n = std::min<size_t>(8, t.size() - i);
+    uint64_t w = 0;
+    std::memcpy(&w, t.data() + i, n);
+    if (w & kHigh) return false;
+    uint64_t up = (w + 0x3F * kOnes) & ~(w + 0x25 * kOnes) & kHigh;
+    uint64_t lo = (w + 0x1F * kOnes) & ~(w + 0x05 * kOnes) & kHigh;
+    uint64_t first = i == 0 ? 0x80 : 0;
+    first_upper |= (up & first) != 0;
+    any_upper |= up != 0;
+    any_lower |= lo != 0;
+    rest_upper |= (up & ~first) != 0;
+    rest_lower |= (lo & ~first) != 0;
+    w += up >> 2;  // +0x20 on the capitals
+    std::memcpy(dst + i, &w, n);
+  }
+  bool long_enough = t.size() > 1;
+  *shape = {long_enough && any_upper && !any_lower, long_enough && first_upper && rest_lower && !rest_upper};
+  return true;
+}
+
+}  // namespace
+
 void apply_post_rules(const std::vector<std::string_view>& toks, TokenList& out) {
   // replace_all_caps then deal_caps in one pass: the second leaves the first's
   // output unchanged ("xxup" and lowered words are neither capitalized nor empty).
+  static const std::string_view kUp = tok::UP, kMaj = tok::MAJ;
+  char lowered[64];
   for (std::string_view t : toks) {
     if (t.empty()) continue;
-    CaseShape shape = case_shape(t);
+    CaseShape shape;
+    bool fast = t.size() <= sizeof lowered && lower_ascii(t, lowered, &shape);
+    if (!fast) shape = case_shape(t);
     if (shape.all_caps)
-      out.push(tok::UP);
+      out.push(kUp);
     else if (shape.capitalized)
-      out.push(tok::MAJ);
-    utf8::append_lower(out.open(), t);
-    out.close();
+      out.push(kMaj);
+    if (fast) {
+      out.push(std::string_view(lowered, t.size()));
+    } else {
+      utf8::append_lower(out.open(), t);
+      out.close();
+    }
   }
 }
 
