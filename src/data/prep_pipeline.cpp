@@ -102,6 +102,14 @@ class TargetLines {
                                             static_cast<uint64_t>(cfg.chunk_bytes), static_cast<uint64_t>(cfg.max_record_bytes));
     path_ = c.tgt_path;
   }
+  // The target lines that pair with the source lines of `block`.
+  std::vector<std::string_view> pair_with(std::string_view block, TextArena& arena) {
+    size_t lines = static_cast<size_t>(std::count(block.begin(), block.end(), '\n'));
+    if (!block.empty() && block.back() != '\n') ++lines;  // last line of a file without a final newline
+    return take(lines, arena);
+  }
+
+ private:
   std::vector<std::string_view> take(size_t n, TextArena& arena) {
     std::vector<std::string_view> out;
     while (out.size() < n) {
@@ -123,7 +131,6 @@ class TargetLines {
     return out;
   }
 
- private:
   std::unique_ptr<ChunkReader> reader_;
   std::string path_;
   std::vector<std::string> pending_;  // reversed: next line at the back
@@ -185,9 +192,7 @@ class ShardBuilder {
       uint64_t offset;
       while (reader.next(&block, &offset)) {
         TextArena arena;
-        if (tgt) parser_.set_target_lines(tgt->take(static_cast<size_t>(std::count(block.begin(), block.end(), '\n')) +
-                                                        (block.empty() || block.back() == '\n' ? 0 : 1),
-                                                    arena));
+        if (tgt) parser_.set_target_lines(tgt->pair_with(block, arena));
         std::vector<Document> docs;
         shard_.repaired += parser_.parse(src, block, offset, docs, arena);
         absorb(src, docs);
@@ -263,10 +268,7 @@ std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpu
     uint64_t offset;
     while (used < budget && reader.next(&block, &offset)) {
       TextArena arena;
-      if (tgt)
-        parser.set_target_lines(tgt->take(static_cast<size_t>(std::count(block.begin(), block.end(), '\n')) +
-                                              (block.empty() || block.back() == '\n' ? 0 : 1),
-                                          arena));
+      if (tgt) parser.set_target_lines(tgt->pair_with(block, arena));
       std::vector<Document> docs;
       parser.parse(src, block, offset, docs, arena);
       for (const auto& d : docs) {

@@ -39,23 +39,16 @@ int size() {
 
 void barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }
 
-uint64_t allreduce_sum(uint64_t v) {
-  uint64_t out = 0;
-  check(MPI_Allreduce(&v, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+template <class T>
+T allreduce(T v, MPI_Datatype type, MPI_Op op) {
+  T out{};
+  check(MPI_Allreduce(&v, &out, 1, type, op, MPI_COMM_WORLD), "MPI_Allreduce");
   return out;
 }
 
-uint64_t allreduce_max(uint64_t v) {
-  uint64_t out = 0;
-  check(MPI_Allreduce(&v, &out, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
-  return out;
-}
-
-double allreduce_max(double v) {
-  double out = 0;
-  check(MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
-  return out;
-}
+uint64_t allreduce_sum(uint64_t v) { return allreduce(v, MPI_UINT64_T, MPI_SUM); }
+uint64_t allreduce_max(uint64_t v) { return allreduce(v, MPI_UINT64_T, MPI_MAX); }
+double allreduce_max(double v) { return allreduce(v, MPI_DOUBLE, MPI_MAX); }
 
 uint64_t exscan_sum(uint64_t v) {
   uint64_t out = 0;
@@ -105,11 +98,7 @@ std::string broadcast(const std::string& blob, int root) {
   return out;
 }
 
-bool any(bool failed) {
-  int in = failed ? 1 : 0, out = 0;
-  check(MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
-  return out != 0;
-}
+bool any(bool failed) { return allreduce(failed ? 1 : 0, MPI_INT, MPI_MAX) != 0; }
 
 void abort_all(int code) {
   int initialized = 0, finalized = 0;
