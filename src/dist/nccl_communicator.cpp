@@ -1,0 +1,170 @@
+#include "dist/nccl_communicator.h"
+
+#include <cuda_runtime.h>
+#include <mpi.h>
+#include <nccl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#ifdef PARLANCE_TORCH_CUDA
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+#include "dist/mpi_world.h"
+
+namespace parlance {
+namespace {
+
+void cuda_check(cudaError_t e, const char* what) {
+  if (e != cudaSuccess) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(e));
+}
+
+void nccl_check(ncclResult_t r, const char* what) {
+  if (r != ncclSuccess) throw std::runtime_error(std::string(what) + ": " + ncclGetErrorString(r));
+}
+
+ncclDataType_t nccl_type(const torch::Tensor& t) {
+  switch (t.scalar_type()) {
+    case torch::kFloat32: return ncclFloat32;
+    case torch::kFloat64: return ncclFloat64;
+    case torch::kFloat16: return ncclFloat16;
+    case torch::kBFloat16: return ncclBfloat16;
+    case torch::kInt64: return ncclInt64;
+    case torch::kInt32: return ncclInt32;
+    case torch::kUInt8: return ncclUint8;
+    default: throw std::invalid_argument("NcclCommunicator: unsupported dtype");
+  }
+}
+
+// The stream the model computes on: PyTorch's current stream when LibTorch
+// has CUDA, else the legacy default stream.
+cudaStream_t compute_stream() {
+#ifdef PARLANCE_TORCH_CUDA
+  return c10::cuda::getCurrentCUDAStream().stream();
+#else
+  return cudaStreamLegacy;
+#endif
+}
+
+class NcclWork : public CommWork {
+ public:
+  NcclWork(ncclComm_t comm, cudaEvent_t done, torch::Tensor t) : comm_(comm), done_(done), t_(std::move(t)) {}
+  ~NcclWork() override { cudaEventDestroy(done_); }
+  void wait() override {
+    // Later compute waits for the collective on the GPU; the host only polls
+    // for NCCL failures so a dead peer cannot hang this rank forever.
+    cuda_check(cudaStreamWaitEvent(compute_stream(), done_, 0), "cudaStreamWaitEvent");
+    ncclResult_t async = ncclSuccess;
+    nccl_check(ncclCommGetAsyncError(comm_, &async), "ncclCommGetAsyncError");
+    if (async != ncclSuccess) {
+      std::fprintf(stderr, "parlance: NCCL error on rank %d: %s\n", mpi::rank(), ncclGetErrorString(async));
+      ncclCommAbort(comm_);
+      mpi::abort_all(3);
+    }
+  }
+
+ private:
+  ncclComm_t comm_;
+  cudaEvent_t done_;
+  torch::Tensor t_;  // keeps the buffer alive until the collective is done
+};
+
+class NcclCommunicator : public Communicator {
+ public:
+  NcclCommunicator() {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    local_rank_ = mpi_local_rank();
+    int devices = 0;
+    cuda_check(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
+    if (devices == 0) throw std::runtime_error("NCCL backend: no CUDA device visible");
+    device_ = local_rank_ % devices;
+    cuda_check(cudaSetDevice(device_), "cudaSetDevice");
+    ncclUniqueId id;
+    if (rank_ == 0) nccl_check(ncclGetUniqueId(&id), "ncclGetUniqueId");
+    MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_COMM_WORLD);
+    nccl_check(ncclCommInitRank(&comm_, size_, id, rank_), "ncclCommInitRank");
+    cuda_check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+  }
+  ~NcclCommunicator() override {
+    if (stream_) cudaStreamDestroy(stream_);
+    if (comm_) ncclCommDestroy(comm_);
+  }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  int local_rank() const override { return local_rank_; }
+  std::string backend() const override { return "nccl"; }
+
+  std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) override {
+    require_cuda(t);
+    cudaEvent_t done = order_after_compute();
+    nccl_check(ncclAllReduce(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t),
+                             op == ReduceOp::Avg ? ncclAvg : ncclSum, comm_, stream_),
+               "ncclAllReduce");
+    cuda_check(cudaEventRecord(done, stream_), "cudaEventRecord");
+    return std::make_unique<NcclWork>(comm_, done, t);
+  }
+
+  void broadcast(torch::Tensor& t, int root) override {
+    require_cuda(t);
+    cudaEvent_t done = order_after_compute();
+    nccl_check(ncclBroadcast(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), root, comm_,
+                             stream_),
+               "ncclBroadcast");
+    cuda_check(cudaEventRecord(done, stream_), "cudaEventRecord");
+    NcclWork(comm_, done, t).wait();
+  }
+
+  torch::Tensor allgather(const torch::Tensor& t) override {
+    require_cuda(t);
+    std::vector<int64_t> shape{size_};
+    for (auto d : t.sizes()) shape.push_back(d);
+    torch::Tensor out = torch::empty(shape, t.options());
+    cudaEvent_t done = order_after_compute();
+    nccl_check(ncclAllGather(t.data_ptr(), out.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), comm_, stream_),
+               "ncclAllGather");
+    cuda_check(cudaEventRecord(done, stream_), "cudaEventRecord");
+    NcclWork(comm_, done, out).wait();
+    return out;
+  }
+
+  void barrier() override {
+    cuda_check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+
+ private:
+  static void require_cuda(const torch::Tensor& t) {
+    if (!t.device().is_cuda() || !t.is_contiguous())
+      throw std::invalid_argument("NcclCommunicator needs a contiguous CUDA tensor");
+  }
+  // Makes the communicator stream wait for everything queued on the compute
+  // stream so far; returns a fresh event for the caller to record completion.
+  cudaEvent_t order_after_compute() {
+    cudaEvent_t ready, done;
+    cuda_check(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming), "cudaEventCreate");
+    cuda_check(cudaEventRecord(ready, compute_stream()), "cudaEventRecord");
+    cuda_check(cudaStreamWaitEvent(stream_, ready, 0), "cudaStreamWaitEvent");
+    cudaEventDestroy(ready);  // safe: destruction is deferred until the event completes
+    cuda_check(cudaEventCreateWithFlags(&done, cudaEventDisableTiming), "cudaEventCreate");
+    return done;
+  }
+
+  int rank_ = 0, size_ = 1, local_rank_ = 0, device_ = 0;
+  ncclComm_t comm_ = nullptr;
+  cudaStream_t stream_ = nullptr;
+};
+
+}  // namespace
+
+bool nccl_available() {
+  int devices = 0;
+  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
+}
+
+std::unique_ptr<Communicator> make_nccl_communicator() { return std::make_unique<NcclCommunicator>(); }
+
+}  // namespace parlance
