@@ -11,5 +11,6 @@ using Command = std::function<int()>;
 Command add_prep(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_demo_data(CLI::App& app);
+Command add_train(CLI::App& app);
 
 }  // namespace parlance::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add("prep", "tokenize a corpus into a prepared HDF5 dataset (run under mpirun for N ranks)", parlance::cli::add_prep);
   add("inspect", "summarize a prepared dataset and decode some of it", parlance::cli::add_inspect);
   add("demo-data", "generate the embedded demo corpus", parlance::cli::add_demo_data);
+  add("train", "train a language model data-parallel (run under mpirun for N ranks)", parlance::cli::add_train);
 
   try {
     app.parse(argc, argv);

@@ -1,7 +1,5 @@
 #include "text/tokenizer.h"
 
-#include <sentencepiece_processor.h>
-
 #include "text/fastai_rules.h"
 #include "text/utf8.h"
 #include "util/error.h"
@@ -26,9 +24,7 @@ TextTokenizer::TextTokenizer(TokenizerOptions opts) : opts_(std::move(opts)), wo
 TextTokenizer::~TextTokenizer() = default;
 
 void TextTokenizer::load_sentencepiece(const std::string& model_proto) {
-  sp_ = std::make_unique<sentencepiece::SentencePieceProcessor>();
-  auto status = sp_->LoadFromSerializedProto(model_proto);
-  if (!status.ok()) throw UserError("cannot load SentencePiece model: " + status.ToString());
+  sp_ = std::make_unique<SentencePieceModel>(model_proto);
 }
 
 // fastai's _join_texts: "xxbos xxfld 1 a xxfld 2 b xxeos", before any rule runs.
@@ -59,9 +55,7 @@ void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, TokenL
     }
     case TokenizerKind::SentencePiece: {
       if (!sp_) throw std::logic_error("SentencePiece model not loaded");
-      std::vector<std::string> pieces;
-      sp_->Encode(apply_pre_rules(join_fields(fields)), &pieces);
-      for (const auto& p : pieces) out.push(p);
+      sp_->encode(apply_pre_rules(join_fields(fields)), [&](std::string_view piece) { out.push(piece); });
       return;
     }
     case TokenizerKind::Pretokenized:

@@ -11,12 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "text/sentencepiece_model.h"
 #include "text/token_list.h"
 #include "text/word_tokenizer.h"
-
-namespace sentencepiece {
-class SentencePieceProcessor;
-}
 
 namespace parlance {
 
@@ -48,7 +45,7 @@ class TextTokenizer {
   std::string join_fields(const std::vector<std::string_view>& fields) const;
   TokenizerOptions opts_;
   WordTokenizer words_;
-  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
+  std::unique_ptr<SentencePieceModel> sp_;
 };
 
 }  // namespace parlance

@@ -1,0 +1,46 @@
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/commands.h"
+#include "data/prep_pipeline.h"
+#include "dist/communicator.h"
+#include "dist/mpi_world.h"
+#include "train/lm_trainer.h"
+#include "train/train_config.h"
+
+namespace parlance::cli {
+
+Command add_train(CLI::App& app) {
+  struct Args {
+    std::string config, data, run;
+    std::vector<std::string> sets;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("config", a->config, "recipe (TOML) with [model] and [train] sections")->required();
+  app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
+  app.add_option("--data", a->data, "prepared dataset (.h5); overrides train.data");
+  app.add_option("--run", a->run, "run folder; overrides train.run");
+  return [a] {
+    TrainConfig cfg;
+    try {
+      std::vector<std::string> sets = a->sets;
+      if (!a->data.empty()) sets.push_back("train.data=" + a->data);
+      if (!a->run.empty()) sets.push_back("train.run=" + a->run);
+      cfg = train_config_from(Config::load(a->config, sets, train_schema()));
+      if (cfg.run_dir.empty())
+        cfg.run_dir = "runs/" + std::filesystem::path(a->config).stem().string();
+      if (!std::filesystem::exists(cfg.data)) throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
+    } catch (const UserError& e) {
+      throw AgreedError(e.what());
+    }
+    auto comm = make_communicator(cfg.backend);
+    if (comm->rank() == 0)
+      std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
+                  cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
+    train_language_model(cfg, *comm);
+    if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
+    return 0;
+  };
+}
+
+}  // namespace parlance::cli

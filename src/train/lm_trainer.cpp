@@ -1,0 +1,236 @@
+#include "train/lm_trainer.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "data/h5_file.h"
+#include "dist/gradient_reducer.h"
+#include "train/bptt_schedule.h"
+#include "train/lm_loss.h"
+#include "train/rank_streams.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace parlance {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& cfg,
+                                                        const std::vector<std::vector<torch::Tensor>>& groups) {
+  if (cfg.optimizer == "sgd") {
+    std::vector<torch::optim::OptimizerParamGroup> pg;
+    for (const auto& g : groups)
+      pg.emplace_back(g, std::make_unique<torch::optim::SGDOptions>(
+                             torch::optim::SGDOptions(cfg.schedule.lr_max).momentum(cfg.momentum).weight_decay(
+                                 cfg.true_wd ? 0.0 : cfg.wd)));
+    return std::make_unique<torch::optim::SGD>(pg, torch::optim::SGDOptions(cfg.schedule.lr_max));
+  }
+  std::vector<torch::optim::OptimizerParamGroup> pg;
+  if (cfg.true_wd) {
+    for (const auto& g : groups)
+      pg.emplace_back(g, std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(cfg.schedule.lr_max)
+                                                                          .betas({cfg.momentum, cfg.beta2})
+                                                                          .weight_decay(cfg.wd)));
+    return std::make_unique<torch::optim::AdamW>(pg, torch::optim::AdamWOptions(cfg.schedule.lr_max));
+  }
+  for (const auto& g : groups)
+    pg.emplace_back(g, std::make_unique<torch::optim::AdamOptions>(
+                           torch::optim::AdamOptions(cfg.schedule.lr_max).betas({cfg.momentum, cfg.beta2}).weight_decay(cfg.wd)));
+  return std::make_unique<torch::optim::Adam>(pg, torch::optim::AdamOptions(cfg.schedule.lr_max));
+}
+
+// Sets every group's lr (discriminative: earlier groups get lr / factor^k) and momentum.
+void set_hyper(torch::optim::Optimizer& opt, const TrainConfig& cfg, double lr, double mom) {
+  auto& groups = opt.param_groups();
+  const size_t n = groups.size();
+  for (size_t i = 0; i < n; ++i) {
+    double g_lr = lr / std::pow(cfg.discriminative, static_cast<double>(n - 1 - i));
+    auto& o = groups[i].options();
+    o.set_lr(g_lr);
+    if (mom < 0) continue;
+    if (auto* a = dynamic_cast<torch::optim::AdamWOptions*>(&o)) a->betas({mom, std::get<1>(a->betas())});
+    if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&o)) a->betas({mom, std::get<1>(a->betas())});
+    if (auto* s = dynamic_cast<torch::optim::SGDOptions*>(&o)) s->momentum(mom);
+  }
+}
+
+std::string fmt_time(double s) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  return buf;
+}
+
+struct Sums {  // reduced over ranks
+  double loss = 0, correct = 0, tokens = 0;
+};
+
+Sums allreduce_sums(Communicator& comm, Sums s) {
+  torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
+  comm.allreduce(t, ReduceOp::Sum);
+  return {t[0].item<double>(), t[1].item<double>(), t[2].item<double>()};
+}
+
+Sums evaluate(LanguageModel& model, const RankStreams& streams, int64_t bptt) {
+  torch::NoGradGuard no_grad;
+  model.eval();
+  LmState state = model.initial_state(streams.bs(), torch::kCPU);
+  Sums s;
+  for (const auto& st : bptt_steps(streams.stream_len(), bptt, false, 0, 0)) {
+    auto x = streams.inputs(st.pos, st.seq_len), y = streams.targets(st.pos, st.seq_len);
+    auto out = model.forward(x, state);
+    auto logits = out.logits.reshape({-1, out.logits.size(-1)});
+    auto yy = y.reshape({-1});
+    s.loss += torch::nn::functional::cross_entropy(
+                  logits, yy, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                  .item<double>();
+    s.correct += (logits.argmax(1) == yy).sum().item<double>();
+    s.tokens += static_cast<double>(yy.numel());
+  }
+  return s;
+}
+
+void save_checkpoint(const fs::path& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
+                     int64_t step, const std::string& config) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive model_archive, opt_archive;
+  model.save(model_archive);
+  opt.save(opt_archive);
+  archive.write("model", model_archive);
+  archive.write("optimizer", opt_archive);
+  archive.write("epoch", torch::tensor(epoch));
+  archive.write("step", torch::tensor(step));
+  archive.write("config", torch::from_blob(const_cast<char*>(config.data()), {static_cast<int64_t>(config.size())},
+                                           torch::kUInt8)
+                              .clone());
+  const fs::path tmp = path.string() + ".tmp";
+  archive.save_to(tmp.string());
+  fs::rename(tmp, path);  // atomic: a reader sees the old checkpoint or the new one
+}
+
+}  // namespace
+
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm) {
+  const int rank = comm.rank(), world = comm.size();
+  torch::set_num_threads(static_cast<int>(cfg.threads));
+  const fs::path run = cfg.run_dir;
+  if (rank == 0) {
+    fs::create_directories(run / "checkpoints");
+    fs::create_directories(run / "log");
+    write_file_atomically((run / "config.toml").string(), cfg.resolved_toml);
+  }
+  comm.barrier();
+  auto log = spdlog::basic_logger_mt("train-rank" + std::to_string(rank),
+                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), true);
+  log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
+
+  H5File data(cfg.data, H5File::Mode::Read);
+  auto itos = data.read_strings("/vocab/itos");
+  const int64_t n_train = static_cast<int64_t>(data.length("/" + cfg.train_split + "/tokens"));
+  const int64_t n_valid = static_cast<int64_t>(data.length("/" + cfg.valid_split + "/tokens"));
+  RankStreams train = RankStreams::load(data, cfg.train_split, plan_streams(n_train, world, rank, cfg.bs, cfg.backwards), cfg.bs);
+  RankStreams valid =
+      RankStreams::load(data, cfg.valid_split, plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards), cfg.valid_bs);
+  log->info("train streams {} x {} tokens, valid {} x {}", cfg.bs, train.stream_len(), cfg.valid_bs, valid.stream_len());
+
+  LmSpec spec = cfg.model;
+  spec.vocab = static_cast<int64_t>(itos.size());
+  torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
+  auto model = make_language_model(spec);
+  auto groups = model->layer_groups();
+  for (int64_t g = 0; g < cfg.freeze_to && g < static_cast<int64_t>(groups.size()); ++g)
+    for (auto& p : groups[static_cast<size_t>(g)]) p.set_requires_grad(false);
+  GradientReducer reducer(comm, model->parameters());
+  reducer.broadcast_parameters();
+  auto opt = make_optimizer(cfg, groups);
+  torch::manual_seed(cfg.seed + 1000003ull * static_cast<uint64_t>(rank));  // dropout masks differ per rank
+
+  int64_t steps_per_epoch = 0;
+  for (int64_t e = 0; e < cfg.epochs; ++e) {
+    auto n = static_cast<int64_t>(bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, e).size());
+    steps_per_epoch = std::max(steps_per_epoch, (n + cfg.accumulate - 1) / cfg.accumulate);
+  }
+  const int64_t total_steps = steps_per_epoch * cfg.epochs;
+  if (rank == 0) std::printf("%-6s %-11s %-11s %-9s %-11s %s\n", "epoch", "train_loss", "valid_loss", "accuracy", "perplexity", "time");
+
+  std::vector<EpochMetrics> history;
+  int64_t global_step = 0;
+  bool stop = false;
+  std::ofstream metrics_out;
+  if (rank == 0) metrics_out.open(run / "metrics.jsonl", std::ios::app);
+  for (int64_t epoch = 0; epoch < cfg.epochs && !stop; ++epoch) {
+    const auto t0 = Clock::now();
+    model->train();
+    LmState state = model->initial_state(cfg.bs, torch::kCPU);
+    const auto steps = bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(epoch));
+    Sums train_sums;
+    for (size_t i = 0; i < steps.size() && !stop; ++i) {
+      const auto& st = steps[i];
+      const bool sync = (static_cast<int64_t>(i) + 1) % cfg.accumulate == 0 || i + 1 == steps.size();
+      for (auto& t : state) t = t.detach();  // carry the state, not its history
+      auto sv = schedule_at(cfg.schedule, std::min(global_step, total_steps - 1), total_steps, steps_per_epoch);
+      double lr = sv.lr * (cfg.lr_scale_by_seq_len ? static_cast<double>(st.seq_len) / static_cast<double>(cfg.bptt) : 1.0);
+      set_hyper(*opt, cfg, lr, sv.mom);
+      auto x = train.inputs(st.pos, st.seq_len), y = train.targets(st.pos, st.seq_len);
+      reducer.prepare(sync);
+      auto out = model->forward(x, state);
+      auto loss = lm_loss(out, y, cfg.alpha, cfg.beta);
+      if (!std::isfinite(loss.total.item<double>()))
+        throw std::runtime_error("loss is " + std::to_string(loss.total.item<double>()) + " at epoch " +
+                                 std::to_string(epoch) + " step " + std::to_string(i));
+      (cfg.accumulate > 1 ? loss.total / static_cast<double>(cfg.accumulate) : loss.total).backward();
+      train_sums.loss += loss.ce.item<double>() * static_cast<double>(y.numel());
+      train_sums.tokens += static_cast<double>(y.numel());
+      if (!sync) continue;
+      reducer.finalize();
+      if (cfg.clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), cfg.clip);
+      opt->step();
+      opt->zero_grad();
+      ++global_step;
+      if (cfg.max_steps > 0 && global_step >= cfg.max_steps) stop = true;
+      if (cfg.checkpoint_every > 0 && global_step % cfg.checkpoint_every == 0 && rank == 0)
+        save_checkpoint(run / "checkpoints" / "last.pt", *model, *opt, epoch, global_step, cfg.resolved_toml);
+    }
+    Sums tr = allreduce_sums(comm, train_sums);
+    Sums va = allreduce_sums(comm, evaluate(*model, valid, cfg.bptt));
+    EpochMetrics m;
+    m.epoch = epoch;
+    m.train_loss = tr.loss / std::max(tr.tokens, 1.0);
+    m.valid_loss = va.loss / std::max(va.tokens, 1.0);
+    m.accuracy = va.correct / std::max(va.tokens, 1.0);
+    m.perplexity = std::exp(m.valid_loss);
+    m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    m.tokens_per_s = tr.tokens / m.seconds;
+    history.push_back(m);
+    log->info("epoch {} train_loss {:.4f} valid_loss {:.4f} accuracy {:.4f} tokens/s {:.0f}", epoch, m.train_loss,
+              m.valid_loss, m.accuracy, m.tokens_per_s);
+    if (rank == 0) {
+      std::printf("%-6lld %-11.6f %-11.6f %-9.6f %-11.4f %s\n", static_cast<long long>(epoch), m.train_loss, m.valid_loss,
+                  m.accuracy, m.perplexity, fmt_time(m.seconds).c_str());
+      std::fflush(stdout);
+      metrics_out << nlohmann::json{{"epoch", epoch},           {"train_loss", m.train_loss},
+                                    {"valid_loss", m.valid_loss}, {"accuracy", m.accuracy},
+                                    {"perplexity", m.perplexity}, {"seconds", m.seconds},
+                                    {"tokens_per_s", m.tokens_per_s}, {"ranks", world}}
+                         .dump()
+                  << "\n";
+      metrics_out.flush();
+      save_checkpoint(run / "checkpoints" / "last.pt", *model, *opt, epoch + 1, global_step, cfg.resolved_toml);
+    }
+  }
+  comm.barrier();
+  spdlog::drop(log->name());
+  return history;
+}
+
+}  // namespace parlance

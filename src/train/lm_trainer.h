@@ -1,0 +1,23 @@
+#pragma once
+// Data-parallel language-model training: every rank runs this on its own
+// streams; the GradientReducer keeps the replicas identical.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dist/communicator.h"
+#include "train/train_config.h"
+
+namespace parlance {
+
+struct EpochMetrics {
+  int64_t epoch = 0;
+  double train_loss = 0, valid_loss = 0, accuracy = 0, perplexity = 0, seconds = 0, tokens_per_s = 0;
+};
+
+// Runs cfg.epochs epochs; rank 0 prints a fastai-style table, appends one
+// JSON object per epoch to RUN/metrics.jsonl and writes checkpoints.
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm);
+
+}  // namespace parlance

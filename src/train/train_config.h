@@ -1,0 +1,38 @@
+#pragma once
+// A training recipe: [model] and [train] sections (util/config.h validates them).
+#include <string>
+#include <vector>
+
+#include "models/language_model.h"
+#include "train/schedule.h"
+#include "util/config.h"
+
+namespace parlance {
+
+struct TrainConfig {
+  LmSpec model;
+  std::string data;  // prepared .h5
+  std::string run_dir;
+  std::string train_split = "train", valid_split = "valid";
+  int64_t epochs = 1, bs = 64, valid_bs = 0, bptt = 70;
+  bool variable_bptt = true, lr_scale_by_seq_len = true, backwards = false;
+  std::string optimizer = "adam";  // adam | sgd
+  double beta2 = 0.99, momentum = 0.9, wd = 0.01;
+  bool true_wd = true;  // decoupled (AdamW-style) weight decay, as fastai's default
+  double clip = 0.0, alpha = 2.0, beta = 1.0;
+  double discriminative = 1.0;  // lr of group i = lr / factor^(groups-1-i) (ULMFiT: 2.6)
+  int64_t freeze_to = 0;
+  int64_t accumulate = 1;
+  ScheduleSpec schedule;
+  uint64_t seed = 42;
+  int64_t threads = 1;
+  std::string backend = "auto";
+  int64_t checkpoint_every = 0;  // steps; 0 = end of each epoch only
+  int64_t max_steps = 0;         // stop after this many steps in all (0 = no limit); for tests and smoke runs
+  std::string resolved_toml;
+};
+
+const std::vector<KeySpec>& train_schema();
+TrainConfig train_config_from(const Config& cfg);
+
+}  // namespace parlance
