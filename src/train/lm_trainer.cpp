@@ -14,6 +14,7 @@
 #include "data/h5_file.h"
 #include "dist/gradient_reducer.h"
 #include "train/bptt_schedule.h"
+#include "train/checkpoint.h"
 #include "train/lm_loss.h"
 #include "train/rank_streams.h"
 #include "util/atomic_file.h"
@@ -71,17 +72,15 @@ std::string fmt_time(double s) {
   return buf;
 }
 
-struct Sums {  // reduced over ranks
-  double loss = 0, correct = 0, tokens = 0;
-};
-
 Sums allreduce_sums(Communicator& comm, Sums s) {
   torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
   comm.allreduce(t, ReduceOp::Sum);
   return {t[0].item<double>(), t[1].item<double>(), t[2].item<double>()};
 }
 
-Sums evaluate(LanguageModel& model, const RankStreams& streams, int64_t bptt) {
+}  // namespace
+
+Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt) {
   torch::NoGradGuard no_grad;
   model.eval();
   LmState state = model.initial_state(streams.bs(), torch::kCPU);
@@ -100,23 +99,7 @@ Sums evaluate(LanguageModel& model, const RankStreams& streams, int64_t bptt) {
   return s;
 }
 
-void save_checkpoint(const fs::path& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
-                     int64_t step, const std::string& config) {
-  torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive model_archive, opt_archive;
-  model.save(model_archive);
-  opt.save(opt_archive);
-  archive.write("model", model_archive);
-  archive.write("optimizer", opt_archive);
-  archive.write("epoch", torch::tensor(epoch));
-  archive.write("step", torch::tensor(step));
-  archive.write("config", torch::from_blob(const_cast<char*>(config.data()), {static_cast<int64_t>(config.size())},
-                                           torch::kUInt8)
-                              .clone());
-  const fs::path tmp = path.string() + ".tmp";
-  archive.save_to(tmp.string());
-  fs::rename(tmp, path);  // atomic: a reader sees the old checkpoint or the new one
-}
+namespace {
 
 }  // namespace
 
@@ -199,10 +182,10 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
       ++global_step;
       if (cfg.max_steps > 0 && global_step >= cfg.max_steps) stop = true;
       if (cfg.checkpoint_every > 0 && global_step % cfg.checkpoint_every == 0 && rank == 0)
-        save_checkpoint(run / "checkpoints" / "last.pt", *model, *opt, epoch, global_step, cfg.resolved_toml);
+        save_checkpoint((run / "checkpoints" / "last.pt").string(), *model, *opt, epoch, global_step, cfg.resolved_toml);
     }
     Sums tr = allreduce_sums(comm, train_sums);
-    Sums va = allreduce_sums(comm, evaluate(*model, valid, cfg.bptt));
+    Sums va = allreduce_sums(comm, evaluate_lm(*model, valid, cfg.bptt));
     EpochMetrics m;
     m.epoch = epoch;
     m.train_loss = tr.loss / std::max(tr.tokens, 1.0);
@@ -225,7 +208,7 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
                          .dump()
                   << "\n";
       metrics_out.flush();
-      save_checkpoint(run / "checkpoints" / "last.pt", *model, *opt, epoch + 1, global_step, cfg.resolved_toml);
+      save_checkpoint((run / "checkpoints" / "last.pt").string(), *model, *opt, epoch + 1, global_step, cfg.resolved_toml);
     }
   }
   comm.barrier();

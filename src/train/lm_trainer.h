@@ -16,6 +16,16 @@ struct EpochMetrics {
   double train_loss = 0, valid_loss = 0, accuracy = 0, perplexity = 0, seconds = 0, tokens_per_s = 0;
 };
 
+class LanguageModel;
+class RankStreams;
+
+// Summed over this rank's streams (allreduce to combine ranks).
+struct Sums {
+  double loss = 0, correct = 0, tokens = 0;
+};
+// Cross-entropy and next-token accuracy over all of `streams`, no dropout.
+Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt);
+
 // Runs cfg.epochs epochs; rank 0 prints a fastai-style table, appends one
 // JSON object per epoch to RUN/metrics.jsonl and writes checkpoints.
 std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm);

@@ -1,0 +1,78 @@
+// parlance eval / parlance generate: using a trained language model.
+#include <cmath>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "data/h5_file.h"
+#include "data/prep_pipeline.h"
+#include "dist/communicator.h"
+#include "dist/mpi_world.h"
+#include "train/checkpoint.h"
+#include "train/lm_trainer.h"
+#include "train/rank_streams.h"
+#include "train/text_generator.h"
+
+namespace parlance::cli {
+
+Command add_eval(CLI::App& app) {
+  struct Args {
+    std::string checkpoint, data, split = "valid";
+    int64_t bs = 0, bptt = 0;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("checkpoint", a->checkpoint, "run folder or checkpoint file")->required();
+  app.add_option("--data", a->data, "prepared dataset (default: the one the model trained on)");
+  app.add_option("--split", a->split, "split to evaluate");
+  app.add_option("--bs", a->bs, "streams per rank (default: the run's valid_bs)");
+  app.add_option("--bptt", a->bptt, "sequence length (default: the run's bptt)");
+  return [a] {
+    LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
+    auto comm = make_communicator("mpi");
+    const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;
+    H5File data(lm.cfg.data, H5File::Mode::Read);
+    const std::string ds = "/" + a->split + "/tokens";
+    if (!data.exists(ds)) throw AgreedError(lm.cfg.data + ": no split \"" + a->split + "\"");
+    auto plan = plan_streams(static_cast<int64_t>(data.length(ds)), comm->size(), comm->rank(), bs, lm.cfg.backwards);
+    Sums s = evaluate_lm(*lm.model, RankStreams::load(data, a->split, plan, bs), bptt);
+    torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
+    comm->allreduce(t, ReduceOp::Sum);
+    if (comm->rank() == 0) {
+      double loss = t[0].item<double>() / t[2].item<double>();
+      std::printf("%s %s: loss %.4f perplexity %.3f accuracy %.4f (%.0f tokens)\n", lm.cfg.data.c_str(),
+                  a->split.c_str(), loss, std::exp(loss), t[1].item<double>() / t[2].item<double>(), t[2].item<double>());
+    }
+    return 0;
+  };
+}
+
+Command add_generate(CLI::App& app) {
+  struct Args {
+    std::string checkpoint, prompt, data;
+    GenerateOptions opts;
+    bool raw = false;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("checkpoint", a->checkpoint, "run folder or checkpoint file")->required();
+  app.add_option("--prompt", a->prompt, "text to continue")->required();
+  app.add_option("--words", a->opts.words, "tokens to generate");
+  app.add_option("--temperature", a->opts.temperature, "sampling temperature");
+  app.add_option("--top-k", a->opts.top_k, "sample among the k most likely tokens (0: all)");
+  app.add_option("--seed", a->opts.seed, "sampling seed");
+  app.add_flag("!--allow-unk", a->opts.no_unk, "allow xxunk in the output");
+  app.add_option("--data", a->data, "prepared dataset for the vocabulary (default: the training one)");
+  app.add_flag("--raw", a->raw, "print tokens as they are, special tokens included");
+  return [a] {
+    if (mpi::rank() != 0) return 0;
+    LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
+    auto tokens = generate_tokens(lm, a->prompt, a->opts);
+    if (a->raw) {
+      for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%s", i ? " " : "", tokens[i].c_str());
+      std::printf("\n");
+    } else {
+      std::printf("%s\n", detokenize(tokens, is_char_level(lm)).c_str());
+    }
+    return 0;
+  };
+}
+
+}  // namespace parlance::cli

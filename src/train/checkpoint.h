@@ -1,0 +1,28 @@
+#pragma once
+// Checkpoints: model and optimizer state, epoch and step, and the resolved
+// recipe, in one LibTorch archive written to a temporary name and renamed.
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+#include "models/language_model.h"
+#include "train/train_config.h"
+
+namespace parlance {
+
+void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
+                     int64_t step, const std::string& config_toml);
+
+struct LoadedModel {
+  TrainConfig cfg;
+  std::shared_ptr<LanguageModel> model;
+  std::vector<std::string> itos;
+  int64_t epoch = 0, step = 0;
+};
+
+// PATH is a checkpoint file or a run folder (its checkpoints/last.pt).
+// `data_override`: use this prepared file for the vocabulary instead of train.data.
+LoadedModel load_checkpoint(const std::string& path, const std::string& data_override = "");
+
+}  // namespace parlance

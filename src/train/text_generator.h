@@ -1,0 +1,27 @@
+#pragma once
+// Sampling text from a trained language model, and turning tokens back into
+// readable text (xxmaj → Capital, xxup → CAPS, xxrep/xxwrep expanded, markers dropped).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/checkpoint.h"
+
+namespace parlance {
+
+struct GenerateOptions {
+  int64_t words = 50;       // tokens to generate
+  double temperature = 1.0;
+  int64_t top_k = 0;        // 0: sample from the whole distribution
+  bool no_unk = true;       // never produce xxunk / xxpad
+  uint64_t seed = 0;
+};
+
+// Returns the prompt's tokens followed by the generated ones.
+std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
+// True when the model's dataset was tokenized into characters.
+bool is_char_level(const LoadedModel& lm);
+// Readable text; `chars`: character-level tokens are joined without spaces.
+std::string detokenize(const std::vector<std::string>& tokens, bool chars);
+
+}  // namespace parlance

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# human_numbers_e2e.sh WORKDIR: demo-data → prep (2 ranks) → train (2 ranks)
+# → accuracy >= 0.80 → eval agrees → generate produces text.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${PARLANCE_BIN:-$root/build/parlance}
+work=$1; rm -rf "$work"; mkdir -p "$work"
+"$bin" demo-data human-numbers --out "$work/hn"
+"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+"$root/launch/mpirun" 2 "$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/run"
+last=$(tail -n 1 "$work/run/metrics.jsonl")
+echo "last epoch: $last"
+/usr/bin/python3 - "$last" <<'PY'
+import json, sys
+m = json.loads(sys.argv[1])
+assert m["ranks"] == 2, m
+assert m["accuracy"] >= 0.80, f"accuracy {m['accuracy']:.4f} < 0.80"
+PY
+eval_line=$("$root/launch/mpirun" 2 "$bin" eval "$work/run" --split valid)
+echo "$eval_line"
+/usr/bin/python3 - "$last" "$eval_line" <<'PY'
+import json, re, sys
+m = json.loads(sys.argv[1])
+acc = float(re.search(r"accuracy ([0-9.]+)", sys.argv[2]).group(1))
+assert abs(acc - m["accuracy"]) < 1e-3, (acc, m["accuracy"])
+PY
+text=$("$bin" generate "$work/run" --prompt "eight thousand one , eight thousand two ," --words 20 --temperature 0.3)
+echo "$text"
+[ "$(echo "$text" | wc -w)" -ge 20 ] || { echo "FAIL: generate produced too little"; exit 1; }
+[ -s "$work/run/checkpoints/last.pt" ] && [ -s "$work/run/config.toml" ] && [ -s "$work/run/log/rank1.log" ]
+echo "ok"
