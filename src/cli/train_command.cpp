@@ -14,12 +14,14 @@ Command add_train(CLI::App& app) {
   struct Args {
     std::string config, data, run;
     std::vector<std::string> sets;
+    bool resume = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("config", a->config, "recipe (TOML) with [model] and [train] sections")->required();
   app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
   app.add_option("--data", a->data, "prepared dataset (.h5); overrides train.data");
   app.add_option("--run", a->run, "run folder; overrides train.run");
+  app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
   return [a] {
     TrainConfig cfg;
     try {
@@ -37,7 +39,7 @@ Command add_train(CLI::App& app) {
     if (comm->rank() == 0)
       std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
                   cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
-    train_language_model(cfg, *comm);
+    train_language_model(cfg, *comm, a->resume);
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;
   };

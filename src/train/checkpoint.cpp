@@ -10,7 +10,7 @@ namespace fs = std::filesystem;
 namespace parlance {
 
 void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
-                     int64_t step, const std::string& config_toml) {
+                     int64_t step, const std::string& config_toml, const CheckpointExtras& extra) {
   torch::serialize::OutputArchive archive, model_archive, opt_archive;
   model.save(model_archive);
   opt.save(opt_archive);
@@ -22,9 +22,29 @@ void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim
                                 torch::kUInt8)
                    .clone();
   archive.write("config", bytes);
+  for (const auto& [name, t] : extra) archive.write("extra_" + name, t);
   const std::string tmp = path + ".tmp";
   archive.save_to(tmp);
   fs::rename(tmp, path);  // a reader sees the previous checkpoint or this one, never half of one
+}
+
+CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt,
+                                    const std::vector<std::string>& extra_names) {
+  if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");
+  torch::serialize::InputArchive archive, model_archive, opt_archive;
+  archive.load_from(path);
+  archive.read("model", model_archive);
+  archive.read("optimizer", opt_archive);
+  model.load(model_archive);
+  opt.load(opt_archive);
+  CheckpointExtras out;
+  for (const auto& name : extra_names) {
+    torch::Tensor t;
+    if (!archive.try_read("extra_" + name, t))
+      throw UserError(path + ": has no resume state \"" + name + "\" (written by an older parlance?)");
+    out[name] = t;
+  }
+  return out;
 }
 
 LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {

@@ -3,6 +3,7 @@
 // recipe, in one LibTorch archive written to a temporary name and renamed.
 #include <torch/torch.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -11,8 +12,14 @@
 
 namespace parlance {
 
+// `extra`: named tensors the trainer needs to resume exactly (position,
+// every rank's RNG and recurrent state).
+using CheckpointExtras = std::map<std::string, torch::Tensor>;
 void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
-                     int64_t step, const std::string& config_toml);
+                     int64_t step, const std::string& config_toml, const CheckpointExtras& extra = {});
+// Loads weights and optimizer state into `model` and `opt`; returns the extras.
+CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt,
+                                    const std::vector<std::string>& extra_names);
 
 struct LoadedModel {
   TrainConfig cfg;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,15 @@ void set_hyper(torch::optim::Optimizer& opt, const TrainConfig& cfg, double lr, 
   }
 }
 
+// Fault injection for the "one rank fails, every rank exits" test:
+// PARLANCE_FAIL_RANK=r PARLANCE_FAIL_STEP=s makes rank r throw at step s.
+void fail_if_asked(int rank, int64_t step) {
+  static const char* r = std::getenv("PARLANCE_FAIL_RANK");
+  static const char* s = std::getenv("PARLANCE_FAIL_STEP");
+  if (r && s && std::atoi(r) == rank && std::atoll(s) == step)
+    throw std::runtime_error("injected failure (PARLANCE_FAIL_RANK=" + std::string(r) + ", step " + std::to_string(step) + ")");
+}
+
 std::string fmt_time(double s) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%02d:%02d", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
@@ -103,10 +113,34 @@ namespace {
 
 }  // namespace
 
-std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm) {
+namespace {
+
+// Every rank's copy of `t` (same shape everywhere), stacked: rank 0 saves them all.
+torch::Tensor gather(Communicator& comm, const torch::Tensor& t) { return comm.allgather(t.contiguous()); }
+
+// Where training stands; with the weights and optimizer this is all a resumed
+// run needs to continue bit for bit (on CPU, same rank count).
+struct Position {
+  int64_t epoch = 0, next_step = 0, global_step = 0;
+};
+
+CheckpointExtras resume_extras(Communicator& comm, const Position& pos, const LmState& state, const Sums& sums) {
+  CheckpointExtras x;
+  x["position"] = torch::tensor({pos.epoch, pos.next_step, pos.global_step, static_cast<int64_t>(comm.size())});
+  x["rng"] = gather(comm, at::detail::getDefaultCPUGenerator().get_state());
+  x["sums"] = gather(comm, torch::tensor({sums.loss, sums.tokens}, torch::kFloat64));
+  x["state_count"] = torch::tensor(static_cast<int64_t>(state.size()));
+  for (size_t k = 0; k < state.size(); ++k) x["state" + std::to_string(k)] = gather(comm, state[k]);
+  return x;
+}
+
+}  // namespace
+
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume) {
   const int rank = comm.rank(), world = comm.size();
   torch::set_num_threads(static_cast<int>(cfg.threads));
   const fs::path run = cfg.run_dir;
+  const std::string ckpt = (run / "checkpoints" / "last.pt").string();
   if (rank == 0) {
     fs::create_directories(run / "checkpoints");
     fs::create_directories(run / "log");
@@ -114,7 +148,7 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   }
   comm.barrier();
   auto log = spdlog::basic_logger_mt("train-rank" + std::to_string(rank),
-                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), true);
+                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), !resume);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
 
   H5File data(cfg.data, H5File::Mode::Read);
@@ -138,6 +172,30 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   auto opt = make_optimizer(cfg, groups);
   torch::manual_seed(cfg.seed + 1000003ull * static_cast<uint64_t>(rank));  // dropout masks differ per rank
 
+  Position pos;
+  LmState state = model->initial_state(cfg.bs, torch::kCPU);
+  Sums train_sums;
+  if (resume) {
+    std::vector<std::string> names = {"position", "rng", "sums", "state_count"};
+    for (size_t k = 0; k < state.size(); ++k) names.push_back("state" + std::to_string(k));
+    auto x = restore_checkpoint(ckpt, *model, *opt, names);
+    auto p = x["position"];
+    if (p[3].item<int64_t>() != world)
+      throw UserError(ckpt + ": written by " + std::to_string(p[3].item<int64_t>()) + " ranks; resume with the same number (" +
+                      std::to_string(world) + " now)");
+    pos = {p[0].item<int64_t>(), p[1].item<int64_t>(), p[2].item<int64_t>()};
+    {
+      at::Generator gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(x["rng"][rank].contiguous());
+    }
+    for (size_t k = 0; k < state.size(); ++k) state[k] = x["state" + std::to_string(k)][rank].clone();
+    train_sums = {x["sums"][rank][0].item<double>(), 0, x["sums"][rank][1].item<double>()};
+    if (rank == 0)
+      std::printf("resuming %s at epoch %lld, step %lld\n", ckpt.c_str(), static_cast<long long>(pos.epoch),
+                  static_cast<long long>(pos.next_step));
+  }
+
   int64_t steps_per_epoch = 0;
   for (int64_t e = 0; e < cfg.epochs; ++e) {
     auto n = static_cast<int64_t>(bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, e).size());
@@ -147,47 +205,51 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   if (rank == 0) std::printf("%-6s %-11s %-11s %-9s %-11s %s\n", "epoch", "train_loss", "valid_loss", "accuracy", "perplexity", "time");
 
   std::vector<EpochMetrics> history;
-  int64_t global_step = 0;
   bool stop = false;
   std::ofstream metrics_out;
   if (rank == 0) metrics_out.open(run / "metrics.jsonl", std::ios::app);
-  for (int64_t epoch = 0; epoch < cfg.epochs && !stop; ++epoch) {
+  for (; pos.epoch < cfg.epochs && !stop; ++pos.epoch, pos.next_step = 0) {
     const auto t0 = Clock::now();
     model->train();
-    LmState state = model->initial_state(cfg.bs, torch::kCPU);
-    const auto steps = bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(epoch));
-    Sums train_sums;
-    for (size_t i = 0; i < steps.size() && !stop; ++i) {
+    const auto steps = bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(pos.epoch));
+    for (; static_cast<size_t>(pos.next_step) < steps.size() && !stop;) {
+      const size_t i = static_cast<size_t>(pos.next_step);
       const auto& st = steps[i];
       const bool sync = (static_cast<int64_t>(i) + 1) % cfg.accumulate == 0 || i + 1 == steps.size();
       for (auto& t : state) t = t.detach();  // carry the state, not its history
-      auto sv = schedule_at(cfg.schedule, std::min(global_step, total_steps - 1), total_steps, steps_per_epoch);
+      auto sv = schedule_at(cfg.schedule, std::min(pos.global_step, total_steps - 1), total_steps, steps_per_epoch);
       double lr = sv.lr * (cfg.lr_scale_by_seq_len ? static_cast<double>(st.seq_len) / static_cast<double>(cfg.bptt) : 1.0);
       set_hyper(*opt, cfg, lr, sv.mom);
       auto x = train.inputs(st.pos, st.seq_len), y = train.targets(st.pos, st.seq_len);
       reducer.prepare(sync);
       auto out = model->forward(x, state);
       auto loss = lm_loss(out, y, cfg.alpha, cfg.beta);
+      fail_if_asked(rank, pos.global_step);
       if (!std::isfinite(loss.total.item<double>()))
         throw std::runtime_error("loss is " + std::to_string(loss.total.item<double>()) + " at epoch " +
-                                 std::to_string(epoch) + " step " + std::to_string(i));
+                                 std::to_string(pos.epoch) + " step " + std::to_string(i));
       (cfg.accumulate > 1 ? loss.total / static_cast<double>(cfg.accumulate) : loss.total).backward();
       train_sums.loss += loss.ce.item<double>() * static_cast<double>(y.numel());
       train_sums.tokens += static_cast<double>(y.numel());
+      ++pos.next_step;
       if (!sync) continue;
       reducer.finalize();
       if (cfg.clip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), cfg.clip);
       opt->step();
       opt->zero_grad();
-      ++global_step;
-      if (cfg.max_steps > 0 && global_step >= cfg.max_steps) stop = true;
-      if (cfg.checkpoint_every > 0 && global_step % cfg.checkpoint_every == 0 && rank == 0)
-        save_checkpoint((run / "checkpoints" / "last.pt").string(), *model, *opt, epoch, global_step, cfg.resolved_toml);
+      ++pos.global_step;
+      if (cfg.max_steps > 0 && pos.global_step >= cfg.max_steps) stop = true;
+      const bool last_of_epoch = static_cast<size_t>(pos.next_step) == steps.size();
+      if (!last_of_epoch && (stop || (cfg.checkpoint_every > 0 && pos.global_step % cfg.checkpoint_every == 0))) {
+        auto extras = resume_extras(comm, pos, state, train_sums);  // collective
+        if (rank == 0) save_checkpoint(ckpt, *model, *opt, pos.epoch, pos.global_step, cfg.resolved_toml, extras);
+      }
     }
+    if (static_cast<size_t>(pos.next_step) < steps.size()) break;  // stopped mid-epoch (max_steps)
     Sums tr = allreduce_sums(comm, train_sums);
     Sums va = allreduce_sums(comm, evaluate_lm(*model, valid, cfg.bptt));
     EpochMetrics m;
-    m.epoch = epoch;
+    m.epoch = pos.epoch;
     m.train_loss = tr.loss / std::max(tr.tokens, 1.0);
     m.valid_loss = va.loss / std::max(va.tokens, 1.0);
     m.accuracy = va.correct / std::max(va.tokens, 1.0);
@@ -195,21 +257,26 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
     m.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     m.tokens_per_s = tr.tokens / m.seconds;
     history.push_back(m);
-    log->info("epoch {} train_loss {:.4f} valid_loss {:.4f} accuracy {:.4f} tokens/s {:.0f}", epoch, m.train_loss,
+    log->info("epoch {} train_loss {:.4f} valid_loss {:.4f} accuracy {:.4f} tokens/s {:.0f}", pos.epoch, m.train_loss,
               m.valid_loss, m.accuracy, m.tokens_per_s);
     if (rank == 0) {
-      std::printf("%-6lld %-11.6f %-11.6f %-9.6f %-11.4f %s\n", static_cast<long long>(epoch), m.train_loss, m.valid_loss,
-                  m.accuracy, m.perplexity, fmt_time(m.seconds).c_str());
+      std::printf("%-6lld %-11.6f %-11.6f %-9.6f %-11.4f %s\n", static_cast<long long>(pos.epoch), m.train_loss,
+                  m.valid_loss, m.accuracy, m.perplexity, fmt_time(m.seconds).c_str());
       std::fflush(stdout);
-      metrics_out << nlohmann::json{{"epoch", epoch},           {"train_loss", m.train_loss},
+      metrics_out << nlohmann::json{{"epoch", pos.epoch},         {"train_loss", m.train_loss},
                                     {"valid_loss", m.valid_loss}, {"accuracy", m.accuracy},
                                     {"perplexity", m.perplexity}, {"seconds", m.seconds},
                                     {"tokens_per_s", m.tokens_per_s}, {"ranks", world}}
                          .dump()
                   << "\n";
       metrics_out.flush();
-      save_checkpoint((run / "checkpoints" / "last.pt").string(), *model, *opt, epoch + 1, global_step, cfg.resolved_toml);
     }
+    // The next epoch starts from a fresh state: checkpoint that position.
+    Position next{pos.epoch + 1, 0, pos.global_step};
+    state = model->initial_state(cfg.bs, torch::kCPU);
+    train_sums = Sums{};
+    auto extras = resume_extras(comm, next, state, train_sums);
+    if (rank == 0) save_checkpoint(ckpt, *model, *opt, next.epoch, next.global_step, cfg.resolved_toml, extras);
   }
   comm.barrier();
   spdlog::drop(log->name());

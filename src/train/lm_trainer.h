@@ -28,6 +28,7 @@ Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt)
 
 // Runs cfg.epochs epochs; rank 0 prints a fastai-style table, appends one
 // JSON object per epoch to RUN/metrics.jsonl and writes checkpoints.
-std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm);
+// `resume`: continue from RUN/checkpoints/last.pt exactly where it stopped.
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume = false);
 
 }  // namespace parlance

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# resume_bit_exact.sh WORKDIR: a run stopped mid-epoch and resumed ends with
+# exactly the weights of an uninterrupted run (CPU, 2 ranks); and a failure on
+# one rank stops every rank promptly with the original error.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${PARLANCE_BIN:-$root/build/parlance}
+digest=${DIGEST_BIN:?}
+work=$1; rm -rf "$work"; mkdir -p "$work"
+"$bin" demo-data human-numbers --out "$work/hn"
+"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" > "$work/a.out"
+# Stop at step 30 (epoch 0 has ~45 steps), then resume to the end.
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --set train.max_steps=30 > "$work/b1.out"
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume > "$work/b2.out"
+grep -q "resuming" "$work/b2.out" || { echo "FAIL: did not resume"; cat "$work/b2.out"; exit 1; }
+"$digest" "$work/a/checkpoints/last.pt" > "$work/a.digest"
+"$digest" "$work/b/checkpoints/last.pt" > "$work/b.digest"
+diff "$work/a.digest" "$work/b.digest" || { echo "FAIL: resumed weights differ"; exit 1; }
+diff <(tail -n 2 "$work/a/metrics.jsonl" | sed 's/"seconds":[^,]*,"tokens_per_s":[^,]*,//') \
+     <(tail -n 2 "$work/b/metrics.jsonl" | sed 's/"seconds":[^,]*,"tokens_per_s":[^,]*,//') \
+  || { echo "FAIL: resumed metrics differ"; exit 1; }
+echo "resume: bit-exact ($(wc -l < "$work/a.digest") parameters)"
+# One rank fails at step 3: all ranks must exit non-zero, quickly, with the error shown.
+set +e
+PARLANCE_FAIL_RANK=1 PARLANCE_FAIL_STEP=3 timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/c" \
+  > "$work/c.out" 2> "$work/c.err"
+rc=$?
+set -e
+[ $rc -ne 124 ] || { echo "FAIL: a rank hung after another failed"; exit 1; }
+[ $rc -ne 0 ] || { echo "FAIL: exit status 0"; exit 1; }
+grep -q "injected failure" "$work/c.err" || { echo "FAIL: original error not shown"; cat "$work/c.err"; exit 1; }
+echo "failure on rank 1: every rank stopped (exit $rc)"
