@@ -28,6 +28,29 @@ void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim
   fs::rename(tmp, path);  // a reader sees the previous checkpoint or this one, never half of one
 }
 
+void save_encoder(const std::string& path, LanguageModel& model) {
+  torch::serialize::OutputArchive archive;
+  for (const auto& p : model.named_parameters())
+    if (p.key().rfind("decoder", 0) != 0) archive.write(p.key(), p.value());
+  const std::string tmp = path + ".tmp";
+  archive.save_to(tmp);
+  fs::rename(tmp, path);
+}
+
+void load_weights(const std::string& path, LanguageModel& model) {
+  fs::path file = fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
+  if (!fs::exists(file)) throw UserError(file.string() + ": no checkpoint to initialize from");
+  torch::serialize::InputArchive archive, model_archive;
+  archive.load_from(file.string());
+  archive.read("model", model_archive);
+  try {
+    model.load(model_archive);
+  } catch (const c10::Error& e) {
+    throw UserError(file.string() + ": its weights do not fit this model (same vocabulary and sizes expected): " +
+                    std::string(e.what_without_backtrace()).substr(0, 200));
+  }
+}
+
 CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt,
                                     const std::vector<std::string>& extra_names) {
   if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");

@@ -21,6 +21,12 @@ void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim
 CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt,
                                     const std::vector<std::string>& extra_names);
 
+// Writes every parameter except the decoder's own (the encoder a classifier reuses).
+void save_encoder(const std::string& path, LanguageModel& model);
+// Copies the weights of a checkpoint (file or run folder) into `model`; throws
+// UserError when they do not fit (another vocabulary or size).
+void load_weights(const std::string& path, LanguageModel& model);
+
 struct LoadedModel {
   TrainConfig cfg;
   std::shared_ptr<LanguageModel> model;

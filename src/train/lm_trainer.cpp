@@ -167,6 +167,7 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   auto groups = model->layer_groups();
   for (int64_t g = 0; g < cfg.freeze_to && g < static_cast<int64_t>(groups.size()); ++g)
     for (auto& p : groups[static_cast<size_t>(g)]) p.set_requires_grad(false);
+  if (!cfg.init.empty() && !resume) load_weights(cfg.init, *model);
   GradientReducer reducer(comm, model->parameters());
   reducer.broadcast_parameters();
   auto opt = make_optimizer(cfg, groups);
@@ -278,6 +279,7 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
     auto extras = resume_extras(comm, next, state, train_sums);
     if (rank == 0) save_checkpoint(ckpt, *model, *opt, next.epoch, next.global_step, cfg.resolved_toml, extras);
   }
+  if (cfg.save_encoder && rank == 0) save_encoder((run / "encoder.pt").string(), *model);
   comm.barrier();
   spdlog::drop(log->name());
   return history;

@@ -55,6 +55,8 @@ const std::vector<KeySpec>& train_schema() {
       {"train.backend", K::String, "gradient communicator", {}, {}, {"auto", "mpi", "nccl"}},
       {"train.checkpoint_every", K::Int, "checkpoint every N steps (0: per epoch only)", 0, 1e12},
       {"train.max_steps", K::Int, "stop after N optimizer steps (0: no limit)", 0, 1e12},
+      {"train.save_encoder", K::Bool, "also write RUN/encoder.pt (the encoder alone, for classifiers)"},
+      {"train.init", K::String, "initial weights: a run folder or checkpoint with the same vocabulary"},
   };
   return kSchema;
 }
@@ -112,6 +114,8 @@ TrainConfig train_config_from(const Config& cfg) {
   t.backend = cfg.get_string("train.backend", t.backend);
   t.checkpoint_every = cfg.get_int("train.checkpoint_every", 0);
   t.max_steps = cfg.get_int("train.max_steps", 0);
+  t.save_encoder = cfg.get_bool("train.save_encoder", false);
+  t.init = cfg.get_string("train.init", "");
   t.resolved_toml = cfg.to_toml();
   if (t.data.empty()) throw UserError(cfg.origin() + ": train.data is required (a prepared .h5 file)");
   return t;

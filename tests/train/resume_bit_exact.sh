@@ -10,7 +10,8 @@ work=$1; rm -rf "$work"; mkdir -p "$work"
 "$bin" demo-data human-numbers --out "$work/hn"
 "$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
 common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
-"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" > "$work/a.out"
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" --set train.save_encoder=true > "$work/a.out"
+[ -s "$work/a/encoder.pt" ] || { echo "FAIL: no encoder.pt"; exit 1; }
 # Stop at step 30 (epoch 0 has ~45 steps), then resume to the end.
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --set train.max_steps=30 > "$work/b1.out"
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume > "$work/b2.out"
@@ -22,6 +23,11 @@ diff <(tail -n 2 "$work/a/metrics.jsonl" | sed 's/"seconds":[^,]*,"tokens_per_s"
      <(tail -n 2 "$work/b/metrics.jsonl" | sed 's/"seconds":[^,]*,"tokens_per_s":[^,]*,//') \
   || { echo "FAIL: resumed metrics differ"; exit 1; }
 echo "resume: bit-exact ($(wc -l < "$work/a.digest") parameters)"
+# train.init starts from run a's weights: with a zero learning rate they stay a's.
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/d" --set train.init="$work/a" \
+  --set train.schedule=constant --set train.lr=0 --set train.max_steps=2 --set train.wd=0 > "$work/d.out"
+"$digest" "$work/d/checkpoints/last.pt" > "$work/d.digest"
+diff "$work/a.digest" "$work/d.digest" || { echo "FAIL: train.init did not load the weights"; exit 1; }
 # One rank fails at step 3: all ranks must exit non-zero, quickly, with the error shown.
 set +e
 PARLANCE_FAIL_RANK=1 PARLANCE_FAIL_STEP=3 timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/c" \
