@@ -12,6 +12,7 @@ Command add_prep(CLI::App& app);
 Command add_inspect(CLI::App& app);
 Command add_demo_data(CLI::App& app);
 Command add_train(CLI::App& app);
+Command add_lr_find(CLI::App& app);
 Command add_eval(CLI::App& app);
 Command add_generate(CLI::App& app);
 

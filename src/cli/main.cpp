@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   add("inspect", "summarize a prepared dataset and decode some of it", parlance::cli::add_inspect);
   add("demo-data", "generate the embedded demo corpus", parlance::cli::add_demo_data);
   add("train", "train a language model data-parallel (run under mpirun for N ranks)", parlance::cli::add_train);
+  add("lr-find", "sweep the learning rate exponentially and plot the loss", parlance::cli::add_lr_find);
   add("eval", "perplexity and accuracy of a trained language model on a split", parlance::cli::add_eval);
   add("generate", "continue a prompt with a trained language model", parlance::cli::add_generate);
 

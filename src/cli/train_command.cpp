@@ -45,4 +45,43 @@ Command add_train(CLI::App& app) {
   };
 }
 
+Command add_lr_find(CLI::App& app) {
+  struct Args {
+    std::string config, data, run;
+    std::vector<std::string> sets;
+    double start = 1e-7, end = 10;
+    int64_t iters = 100;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("config", a->config, "recipe (TOML) with [model] and [train] sections")->required();
+  app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
+  app.add_option("--data", a->data, "prepared dataset (.h5); overrides train.data");
+  app.add_option("--run", a->run, "folder for lr_find.csv and lr_find.svg; overrides train.run");
+  app.add_option("--start", a->start, "first learning rate");
+  app.add_option("--end", a->end, "last learning rate");
+  app.add_option("--iters", a->iters, "steps of the sweep")->check(CLI::Range(int64_t{2}, int64_t{1000000}));
+  return [a] {
+    TrainConfig cfg;
+    try {
+      std::vector<std::string> sets = a->sets;
+      if (!a->data.empty()) sets.push_back("train.data=" + a->data);
+      if (!a->run.empty()) sets.push_back("train.run=" + a->run);
+      cfg = train_config_from(Config::load(a->config, sets, train_schema()));
+      if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(a->config).stem().string();
+    } catch (const UserError& e) {
+      throw AgreedError(e.what());
+    }
+    auto comm = make_communicator(cfg.backend);
+    auto pts = lr_find(cfg, *comm, a->start, a->end, a->iters);
+    if (comm->rank() == 0) {
+      size_t best = 0;
+      for (size_t i = 0; i < pts.size(); ++i)
+        if (pts[i].smoothed_loss < pts[best].smoothed_loss) best = i;
+      std::printf("lr-find: %zu steps; minimum smoothed loss %.4f at lr %.2e (a common pick: %.2e)\nwrote %s/lr_find.csv and lr_find.svg\n",
+                  pts.size(), pts[best].smoothed_loss, pts[best].lr, pts[best].lr / 10, cfg.run_dir.c_str());
+    }
+    return 0;
+  };
+}
+
 }  // namespace parlance::cli

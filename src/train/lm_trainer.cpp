@@ -134,6 +134,43 @@ CheckpointExtras resume_extras(Communicator& comm, const Position& pos, const Lm
   return x;
 }
 
+// What training and lr-find share: this rank's streams, the model (identical
+// on every rank), the reducer and the optimizer.
+struct Session {
+  RankStreams train, valid;
+  std::shared_ptr<LanguageModel> model;
+  std::unique_ptr<GradientReducer> reducer;
+  std::unique_ptr<torch::optim::Optimizer> opt;
+};
+
+Session open_session(const TrainConfig& cfg, Communicator& comm, spdlog::logger* log, bool resume) {
+  const int rank = comm.rank(), world = comm.size();
+  H5File data(cfg.data, H5File::Mode::Read);
+  auto itos = data.read_strings("/vocab/itos");
+  const int64_t n_train = static_cast<int64_t>(data.length("/" + cfg.train_split + "/tokens"));
+  const int64_t n_valid = static_cast<int64_t>(data.length("/" + cfg.valid_split + "/tokens"));
+  Session ses{RankStreams::load(data, cfg.train_split, plan_streams(n_train, world, rank, cfg.bs, cfg.backwards), cfg.bs),
+              RankStreams::load(data, cfg.valid_split, plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards),
+                                cfg.valid_bs),
+              nullptr, nullptr, nullptr};
+  if (log)
+    log->info("train streams {} x {} tokens, valid {} x {}", cfg.bs, ses.train.stream_len(), cfg.valid_bs,
+              ses.valid.stream_len());
+  LmSpec spec = cfg.model;
+  spec.vocab = static_cast<int64_t>(itos.size());
+  torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
+  ses.model = make_language_model(spec);
+  auto groups = ses.model->layer_groups();
+  for (int64_t g = 0; g < cfg.freeze_to && g < static_cast<int64_t>(groups.size()); ++g)
+    for (auto& p : groups[static_cast<size_t>(g)]) p.set_requires_grad(false);
+  if (!cfg.init.empty() && !resume) load_weights(cfg.init, *ses.model);
+  ses.reducer = std::make_unique<GradientReducer>(comm, ses.model->parameters());
+  ses.reducer->broadcast_parameters();
+  ses.opt = make_optimizer(cfg, groups);
+  torch::manual_seed(cfg.seed + 1000003ull * static_cast<uint64_t>(rank));  // dropout masks differ per rank
+  return ses;
+}
+
 }  // namespace
 
 std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume) {
@@ -151,27 +188,12 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
                                      (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), !resume);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
 
-  H5File data(cfg.data, H5File::Mode::Read);
-  auto itos = data.read_strings("/vocab/itos");
-  const int64_t n_train = static_cast<int64_t>(data.length("/" + cfg.train_split + "/tokens"));
-  const int64_t n_valid = static_cast<int64_t>(data.length("/" + cfg.valid_split + "/tokens"));
-  RankStreams train = RankStreams::load(data, cfg.train_split, plan_streams(n_train, world, rank, cfg.bs, cfg.backwards), cfg.bs);
-  RankStreams valid =
-      RankStreams::load(data, cfg.valid_split, plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards), cfg.valid_bs);
-  log->info("train streams {} x {} tokens, valid {} x {}", cfg.bs, train.stream_len(), cfg.valid_bs, valid.stream_len());
-
-  LmSpec spec = cfg.model;
-  spec.vocab = static_cast<int64_t>(itos.size());
-  torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
-  auto model = make_language_model(spec);
-  auto groups = model->layer_groups();
-  for (int64_t g = 0; g < cfg.freeze_to && g < static_cast<int64_t>(groups.size()); ++g)
-    for (auto& p : groups[static_cast<size_t>(g)]) p.set_requires_grad(false);
-  if (!cfg.init.empty() && !resume) load_weights(cfg.init, *model);
-  GradientReducer reducer(comm, model->parameters());
-  reducer.broadcast_parameters();
-  auto opt = make_optimizer(cfg, groups);
-  torch::manual_seed(cfg.seed + 1000003ull * static_cast<uint64_t>(rank));  // dropout masks differ per rank
+  Session ses = open_session(cfg, comm, log.get(), resume);
+  auto& model = ses.model;
+  auto& opt = ses.opt;
+  auto& reducer = *ses.reducer;
+  auto& train = ses.train;
+  auto& valid = ses.valid;
 
   Position pos;
   LmState state = model->initial_state(cfg.bs, torch::kCPU);
@@ -283,6 +305,92 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   comm.barrier();
   spdlog::drop(log->name());
   return history;
+}
+
+}  // namespace parlance
+
+namespace parlance {
+namespace {
+
+// A log-x plot of the sweep as SVG: an image any browser shows, no plotting library.
+std::string lr_find_svg(const std::vector<LrFindPoint>& pts) {
+  const double w = 640, h = 400, m = 50;
+  double lo = 1e300, hi = -1e300, x0 = std::log10(pts.front().lr), x1 = std::log10(pts.back().lr);
+  for (const auto& p : pts) lo = std::min(lo, p.smoothed_loss), hi = std::max(hi, p.smoothed_loss);
+  if (hi <= lo) hi = lo + 1;
+  if (x1 <= x0) x1 = x0 + 1;
+  auto X = [&](double lr) { return m + (std::log10(lr) - x0) / (x1 - x0) * (w - 2 * m); };
+  auto Y = [&](double l) { return h - m - (l - lo) / (hi - lo) * (h - 2 * m); };
+  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\">\n"
+                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
+  char buf[64];
+  for (const auto& p : pts) {
+    std::snprintf(buf, sizeof buf, "%.1f,%.1f ", X(p.lr), Y(p.smoothed_loss));
+    svg += buf;
+  }
+  svg += "\"/>\n";
+  for (int e = static_cast<int>(std::ceil(x0)); e <= static_cast<int>(std::floor(x1)); ++e) {
+    std::snprintf(buf, sizeof buf, "%.1f", X(std::pow(10.0, e)));
+    svg += "<text x=\"" + std::string(buf) + "\" y=\"" + std::to_string(static_cast<int>(h - m + 20)) +
+           "\" font-size=\"12\" text-anchor=\"middle\">1e" + std::to_string(e) + "</text>\n";
+  }
+  svg += "<text x=\"320\" y=\"390\" font-size=\"13\" text-anchor=\"middle\">learning rate (log scale)</text>\n";
+  svg += "<text x=\"15\" y=\"200\" font-size=\"13\" transform=\"rotate(-90 15 200)\" text-anchor=\"middle\">smoothed loss</text>\n</svg>\n";
+  return svg;
+}
+
+}  // namespace
+
+std::vector<LrFindPoint> lr_find(const TrainConfig& cfg, Communicator& comm, double start_lr, double end_lr, int64_t iters) {
+  torch::set_num_threads(static_cast<int>(cfg.threads));
+  Session ses = open_session(cfg, comm, nullptr, false);
+  auto& model = *ses.model;
+  model.train();
+  LmState state = model.initial_state(cfg.bs, torch::kCPU);
+  std::vector<LrFindPoint> pts;
+  double avg = 0, best = 1e300;
+  int64_t epoch = 0;
+  auto steps = bptt_steps(ses.train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, 0);
+  for (int64_t i = 0, k = 0; i < iters; ++i, ++k) {
+    if (static_cast<size_t>(k) == steps.size()) {  // more iterations than one epoch has: keep going
+      steps = bptt_steps(ses.train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(++epoch));
+      state = model.initial_state(cfg.bs, torch::kCPU);
+      k = 0;
+    }
+    const auto& st = steps[static_cast<size_t>(k)];
+    const double lr = start_lr * std::pow(end_lr / start_lr, static_cast<double>(i) / static_cast<double>(iters - 1));
+    set_hyper(*ses.opt, cfg, lr, -1);
+    for (auto& t : state) t = t.detach();
+    ses.reducer->prepare(true);
+    auto loss = lm_loss(model.forward(ses.train.inputs(st.pos, st.seq_len), state), ses.train.targets(st.pos, st.seq_len),
+                        cfg.alpha, cfg.beta);
+    loss.total.backward();
+    ses.reducer->finalize();
+    if (cfg.clip > 0) torch::nn::utils::clip_grad_norm_(model.parameters(), cfg.clip);
+    ses.opt->step();
+    ses.opt->zero_grad();
+    // The loss averaged over ranks, so every rank stops at the same step.
+    torch::Tensor l = torch::tensor({loss.ce.item<double>()}, torch::kFloat64);
+    comm.allreduce(l, ReduceOp::Avg);
+    const double raw = l.item<double>();
+    avg = 0.98 * avg + 0.02 * raw;  // fastai's smoothing, bias-corrected
+    const double smooth = avg / (1 - std::pow(0.98, static_cast<double>(i + 1)));
+    pts.push_back({lr, raw, smooth});
+    best = std::min(best, smooth);
+    if (!std::isfinite(smooth) || smooth > 4 * best) break;  // the loss exploded
+  }
+  if (comm.rank() == 0 && !cfg.run_dir.empty()) {
+    fs::create_directories(cfg.run_dir);
+    std::string csv = "lr,loss,smoothed_loss\n";
+    char line[96];
+    for (const auto& p : pts) {
+      std::snprintf(line, sizeof line, "%.6g,%.6f,%.6f\n", p.lr, p.loss, p.smoothed_loss);
+      csv += line;
+    }
+    write_file_atomically((fs::path(cfg.run_dir) / "lr_find.csv").string(), csv);
+    write_file_atomically((fs::path(cfg.run_dir) / "lr_find.svg").string(), lr_find_svg(pts));
+  }
+  return pts;
 }
 
 }  // namespace parlance

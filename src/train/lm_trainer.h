@@ -31,4 +31,13 @@ Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt)
 // `resume`: continue from RUN/checkpoints/last.pt exactly where it stopped.
 std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume = false);
 
+struct LrFindPoint {
+  double lr, loss, smoothed_loss;
+};
+// fastai's lr_find: an exponential sweep from start_lr to end_lr over `iters`
+// optimizer steps, stopping once the smoothed loss exceeds 4x its minimum.
+// Rank 0 writes RUN/lr_find.csv and RUN/lr_find.svg.
+std::vector<LrFindPoint> lr_find(const TrainConfig& cfg, Communicator& comm, double start_lr, double end_lr,
+                                 int64_t iters);
+
 }  // namespace parlance

@@ -28,4 +28,16 @@ text=$("$bin" generate "$work/run" --prompt "eight thousand one , eight thousand
 echo "$text"
 [ "$(echo "$text" | wc -w)" -ge 20 ] || { echo "FAIL: generate produced too little"; exit 1; }
 [ -s "$work/run/checkpoints/last.pt" ] && [ -s "$work/run/config.toml" ] && [ -s "$work/run/log/rank1.log" ]
+# lr-find: an exponential sweep, written as CSV and SVG.
+"$root/launch/mpirun" 2 "$bin" lr-find configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/lrf" --iters 30 --start 1e-6 --end 1
+/usr/bin/python3 - "$work/lrf/lr_find.csv" <<'PY'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert 2 <= len(rows) <= 30, len(rows)
+lrs = [float(r["lr"]) for r in rows]
+assert abs(lrs[0] - 1e-6) < 1e-12
+ratios = [b / a for a, b in zip(lrs, lrs[1:])]
+assert all(abs(r - 10 ** (6 / 29)) < 1e-3 for r in ratios), ratios[:3]
+PY
+grep -q "<polyline" "$work/lrf/lr_find.svg"
 echo "ok"
