@@ -1,6 +1,7 @@
 #include "models/language_model.h"
 
 #include "models/awd_lstm.h"
+#include "models/simple_rnn.h"
 #include "util/error.h"
 
 namespace parlance {
@@ -8,6 +9,9 @@ namespace parlance {
 const std::map<std::string, LmFactory>& lm_registry() {
   static const std::map<std::string, LmFactory> registry = {
       {"awd_lstm", [](const LmSpec& s) { return std::make_shared<AwdLstm>(s); }},
+      {"rnn", [](const LmSpec& s) { return std::make_shared<SimpleRnnLm>(s, SimpleRnnLm::Cell::Rnn); }},
+      {"gru", [](const LmSpec& s) { return std::make_shared<SimpleRnnLm>(s, SimpleRnnLm::Cell::Gru); }},
+      {"lstm", [](const LmSpec& s) { return std::make_shared<SimpleRnnLm>(s, SimpleRnnLm::Cell::Lstm); }},
   };
   return registry;
 }

@@ -7,7 +7,7 @@ namespace parlance {
 const std::vector<KeySpec>& train_schema() {
   using K = KeyType;
   static const std::vector<KeySpec> kSchema = {
-      {"model.arch", K::String, "language model architecture", {}, {}, {"awd_lstm"}},
+      {"model.arch", K::String, "language model architecture", {}, {}, {"awd_lstm", "rnn", "gru", "lstm"}},
       {"model.emb", K::Int, "embedding size", 1, 1e6},
       {"model.hidden", K::Int, "hidden size of the inner LSTM layers", 1, 1e6},
       {"model.layers", K::Int, "LSTM layers", 1, 64},

@@ -84,9 +84,29 @@ TEST(LmLoss, ArTarMatchTheirFormulas) {
   EXPECT_NEAR(l.total.item<float>(), std::log(5.0f) + 15.0f + 5.0f, 1e-5);
 }
 
+TEST(Lesson7Models, StateCarriesAcrossBatchesForEveryCell) {
+  for (const char* arch : {"rnn", "gru", "lstm"}) {
+    torch::manual_seed(4);
+    LmSpec s = small();
+    s.arch = arch, s.emb = 12, s.hidden = 12, s.layers = 2;
+    auto m = make_language_model(s);
+    m->eval();
+    auto tokens = torch::randint(0, 50, {9, 3}, torch::kInt64);
+    auto s1 = m->initial_state(3, torch::kCPU);
+    auto whole = m->forward(tokens, s1).logits;
+    auto s2 = m->initial_state(3, torch::kCPU);
+    auto a = m->forward(tokens.narrow(0, 0, 5), s2).logits;
+    auto b = m->forward(tokens.narrow(0, 5, 4), s2).logits;
+    EXPECT_TRUE(torch::allclose(torch::cat({a, b}), whole, 1e-5, 1e-6)) << arch;
+    EXPECT_EQ(whole.sizes(), (std::vector<int64_t>{9, 3, 50})) << arch;
+    EXPECT_EQ(m->named_parameters().find("decoder_weight"), nullptr) << arch;  // tied: emb == hidden
+    EXPECT_EQ(m->layer_groups().size(), 3u);
+  }
+}
+
 TEST(LanguageModelRegistry, UnknownArchIsAnError) {
   LmSpec s = small();
-  s.arch = "qrnn";
+  s.arch = "transformer_xl";
   EXPECT_THROW(make_language_model(s), std::exception);
   s.arch = "awd_lstm";
   EXPECT_NE(make_language_model(s), nullptr);
