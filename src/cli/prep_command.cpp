@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -61,9 +62,16 @@ Command add_prep(CLI::App& app) {
     } catch (const UserError& e) {
       throw AgreedError(e.what());  // every rank read the same recipe and failed the same way
     }
-    ProgressBar bar("prep", mpi::size());
+    ProgressBar bar("prep");
     ProgressFn progress;
-    if (!a->quiet) progress = [&](uint64_t done, uint64_t total) { bar.update(done, total); };
+    const double ranks = mpi::size();  // rank 0 reports its share; shares are equal
+    if (!a->quiet)
+      progress = [&](uint64_t done, uint64_t total) {
+        char detail[96];
+        double mb = static_cast<double>(done) * ranks / 1e6, all = static_cast<double>(total) * ranks / 1e6;
+        std::snprintf(detail, sizeof detail, "%.1f/%.1f MB %.1f MB/s", mb, all, mb / std::max(bar.seconds(), 1e-9));
+        bar.update(done, total, detail);
+      };
     PrepSummary s = run_prep(cfg, progress);
     if (mpi::rank() == 0) {
       bar.finish();

@@ -1,6 +1,6 @@
 #pragma once
 // Rank 0's view of a long job: a redrawn bar on a terminal, plain periodic
-// lines in logs and batch jobs.
+// lines in logs and batch jobs. The caller says what the numbers mean.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -9,14 +9,14 @@ namespace parlance::cli {
 
 class ProgressBar {
  public:
-  // `scale`: factor from this rank's bytes to the job's (ranks get equal shares).
-  ProgressBar(std::string label, double scale);
-  void update(uint64_t done, uint64_t total);
+  explicit ProgressBar(std::string label);
+  // `detail`: e.g. "123.4/270.0 MB 56.7 MB/s"; the ETA comes from done/total.
+  void update(uint64_t done, uint64_t total, const std::string& detail);
   void finish();
+  double seconds() const;
 
  private:
   std::string label_;
-  double scale_;
   bool tty_;
   std::chrono::steady_clock::time_point start_, last_;
   bool drawn_ = false;

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/progress_bar.h"
 #include "data/prep_pipeline.h"
 #include "dist/communicator.h"
 #include "dist/mpi_world.h"
@@ -39,7 +40,17 @@ Command add_train(CLI::App& app) {
     if (comm->rank() == 0)
       std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
                   cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
-    train_language_model(cfg, *comm, a->resume);
+    std::unique_ptr<ProgressBar> bar;
+    int64_t bar_epoch = -1;
+    auto progress = [&](int64_t epoch, int64_t step, int64_t steps, double tokens_per_s) {
+      if (epoch != bar_epoch) bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch)), bar_epoch = epoch;
+      char detail[64];
+      std::snprintf(detail, sizeof detail, "%lld/%lld steps %.0f tokens/s", static_cast<long long>(step),
+                    static_cast<long long>(steps), tokens_per_s);
+      bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
+      if (step == steps) bar->finish();
+    };
+    train_language_model(cfg, *comm, a->resume, progress);
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;
   };

@@ -173,7 +173,8 @@ Session open_session(const TrainConfig& cfg, Communicator& comm, spdlog::logger*
 
 }  // namespace
 
-std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume) {
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume,
+                                               const TrainProgressFn& progress) {
   const int rank = comm.rank(), world = comm.size();
   torch::set_num_threads(static_cast<int>(cfg.threads));
   const fs::path run = cfg.run_dir;
@@ -261,6 +262,10 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
       opt->step();
       opt->zero_grad();
       ++pos.global_step;
+      if (progress && rank == 0) {
+        double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        progress(pos.epoch, pos.next_step, static_cast<int64_t>(steps.size()), train_sums.tokens * world / std::max(secs, 1e-9));
+      }
       if (cfg.max_steps > 0 && pos.global_step >= cfg.max_steps) stop = true;
       const bool last_of_epoch = static_cast<size_t>(pos.next_step) == steps.size();
       if (!last_of_epoch && (stop || (cfg.checkpoint_every > 0 && pos.global_step % cfg.checkpoint_every == 0))) {

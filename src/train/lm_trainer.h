@@ -2,6 +2,7 @@
 // Data-parallel language-model training: every rank runs this on its own
 // streams; the GradientReducer keeps the replicas identical.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,8 +29,13 @@ Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt)
 
 // Runs cfg.epochs epochs; rank 0 prints a fastai-style table, appends one
 // JSON object per epoch to RUN/metrics.jsonl and writes checkpoints.
+// Called on rank 0 after each optimizer step: epoch, step in epoch, steps in
+// epoch, tokens/s over all ranks so far this epoch.
+using TrainProgressFn = std::function<void(int64_t epoch, int64_t step, int64_t steps, double tokens_per_s)>;
+
 // `resume`: continue from RUN/checkpoints/last.pt exactly where it stopped.
-std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume = false);
+std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communicator& comm, bool resume = false,
+                                               const TrainProgressFn& progress = {});
 
 struct LrFindPoint {
   double lr, loss, smoothed_loss;
