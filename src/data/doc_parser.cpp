@@ -6,6 +6,7 @@
 #include "data/record_scan.h"
 #include "text/utf8.h"
 #include "util/error.h"
+#include "util/splitmix64.h"
 
 namespace parlance {
 namespace {
@@ -24,13 +25,6 @@ bool is_blank(std::string_view s) {
   for (char c : s)
     if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n')) return false;
   return true;
-}
-
-uint64_t mix64(uint64_t x) {  // splitmix64 finalizer
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
 }
 
 // One CSV record (RFC 4180) starting at b[i]; fills `fields` (unescaped into

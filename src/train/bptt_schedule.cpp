@@ -1,33 +1,10 @@
 #include "train/bptt_schedule.h"
 
 #include <algorithm>
-#include <cmath>
+
+#include "util/splitmix64.h"
 
 namespace parlance {
-namespace {
-
-// Our own generator and normal draw so that the schedule is the same on every
-// machine and standard library (std::normal_distribution is not specified).
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : s_(seed) {}
-  uint64_t next() {
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  double normal(double mean, double sd) {  // Box–Muller
-    double u1 = std::max(uniform(), 0x1.0p-53), u2 = uniform();
-    return mean + sd * std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
-  }
-
- private:
-  uint64_t s_;
-};
-
-}  // namespace
 
 std::vector<BpttStep> bptt_steps(int64_t stream_len, int64_t bptt, bool variable, uint64_t seed, uint64_t epoch) {
   std::vector<BpttStep> steps;

@@ -137,6 +137,8 @@ CheckpointExtras resume_extras(Communicator& comm, const Position& pos, const Lm
 // What training and lr-find share: this rank's streams, the model (identical
 // on every rank), the reducer and the optimizer.
 struct Session {
+  std::unique_ptr<H5File> data;
+  StreamPlan train_plan;
   RankStreams train, valid;
   std::shared_ptr<LanguageModel> model;
   std::unique_ptr<GradientReducer> reducer;
@@ -145,14 +147,16 @@ struct Session {
 
 Session open_session(const TrainConfig& cfg, Communicator& comm, spdlog::logger* log, bool resume) {
   const int rank = comm.rank(), world = comm.size();
-  H5File data(cfg.data, H5File::Mode::Read);
-  auto itos = data.read_strings("/vocab/itos");
-  const int64_t n_train = static_cast<int64_t>(data.length("/" + cfg.train_split + "/tokens"));
-  const int64_t n_valid = static_cast<int64_t>(data.length("/" + cfg.valid_split + "/tokens"));
-  Session ses{RankStreams::load(data, cfg.train_split, plan_streams(n_train, world, rank, cfg.bs, cfg.backwards), cfg.bs),
-              RankStreams::load(data, cfg.valid_split, plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards),
-                                cfg.valid_bs),
-              nullptr, nullptr, nullptr};
+  auto data = std::make_unique<H5File>(cfg.data, H5File::Mode::Read);
+  auto itos = data->read_strings("/vocab/itos");
+  const int64_t n_train = static_cast<int64_t>(data->length("/" + cfg.train_split + "/tokens"));
+  const int64_t n_valid = static_cast<int64_t>(data->length("/" + cfg.valid_split + "/tokens"));
+  StreamPlan train_plan = plan_streams(n_train, world, rank, cfg.bs, cfg.backwards);
+  RankStreams train = cfg.shuffle ? RankStreams::load_shuffled(*data, cfg.train_split, train_plan, cfg.bs, cfg.seed, 0)
+                                  : RankStreams::load(*data, cfg.train_split, train_plan, cfg.bs);
+  RankStreams valid = RankStreams::load(*data, cfg.valid_split,
+                                        plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards), cfg.valid_bs);
+  Session ses{std::move(data), train_plan, std::move(train), std::move(valid), nullptr, nullptr, nullptr};
   if (log)
     log->info("train streams {} x {} tokens, valid {} x {}", cfg.bs, ses.train.stream_len(), cfg.valid_bs,
               ses.valid.stream_len());
@@ -235,6 +239,9 @@ std::vector<EpochMetrics> train_language_model(const TrainConfig& cfg, Communica
   for (; pos.epoch < cfg.epochs && !stop; ++pos.epoch, pos.next_step = 0) {
     const auto t0 = Clock::now();
     model->train();
+    if (cfg.shuffle && pos.epoch > 0)  // epoch 0's order was loaded with the session
+      train = RankStreams::load_shuffled(*ses.data, cfg.train_split, ses.train_plan, cfg.bs, cfg.seed,
+                                         static_cast<uint64_t>(pos.epoch));
     const auto steps = bptt_steps(train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(pos.epoch));
     for (; static_cast<size_t>(pos.next_step) < steps.size() && !stop;) {
       const size_t i = static_cast<size_t>(pos.next_step);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "data/h5_file.h"
+#include "train/doc_shuffle.h"
 #include "util/error.h"
 
 namespace parlance {
@@ -23,6 +24,15 @@ RankStreams RankStreams::load(const H5File& file, const std::string& split, cons
   if (static_cast<int64_t>(tokens.size()) != plan.count)
     throw UserError("split " + split + ": expected " + std::to_string(plan.count) + " tokens from offset " +
                     std::to_string(plan.first) + ", read " + std::to_string(tokens.size()));
+  if (plan.backwards) std::reverse(tokens.begin(), tokens.end());
+  return RankStreams(tokens, bs, plan.stream_len);
+}
+
+RankStreams RankStreams::load_shuffled(const H5File& file, const std::string& split, const StreamPlan& plan, int64_t bs,
+                                       uint64_t seed, uint64_t epoch) {
+  auto offsets = file.read<int64_t>("/" + split + "/doc_offsets");
+  auto order = shuffled_doc_order(static_cast<int64_t>(offsets.size()) - 1, seed, epoch);
+  auto tokens = read_in_doc_order(file, split, offsets, order, plan.first, plan.count);
   if (plan.backwards) std::reverse(tokens.begin(), tokens.end());
   return RankStreams(tokens, bs, plan.stream_len);
 }

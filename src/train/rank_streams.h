@@ -20,8 +20,12 @@ class RankStreams {
   // `tokens`: the plan's range of the split, in reading order (already reversed
   // for a backward LM): bs streams of stream_len tokens back to back.
   RankStreams(const std::vector<int32_t>& tokens, int64_t bs, int64_t stream_len);
-  // Reads this rank's range of SPLIT/tokens from a prepared file.
+  // Reads this rank's range of SPLIT/tokens from a prepared file; with
+  // `shuffle_seed_epoch` set, of the documents concatenated in that epoch's
+  // shuffled order (fastai v1's shuffle).
   static RankStreams load(const H5File& file, const std::string& split, const StreamPlan& plan, int64_t bs);
+  static RankStreams load_shuffled(const H5File& file, const std::string& split, const StreamPlan& plan, int64_t bs,
+                                   uint64_t seed, uint64_t epoch);
 
   int64_t bs() const { return bs_; }
   int64_t stream_len() const { return data_.size(0); }

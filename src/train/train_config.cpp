@@ -29,6 +29,7 @@ const std::vector<KeySpec>& train_schema() {
       {"train.variable_bptt", K::Bool, "awd-lstm variable sequence lengths"},
       {"train.lr_scale_by_seq_len", K::Bool, "scale the lr by seq_len / bptt"},
       {"train.backwards", K::Bool, "train a backward LM"},
+      {"train.shuffle", K::Bool, "concatenate the training documents in a new order every epoch"},
       {"train.optimizer", K::String, "optimizer", {}, {}, {"adam", "sgd"}},
       {"train.beta2", K::Float, "Adam beta2", 0, 0.999999},
       {"train.momentum", K::Float, "SGD momentum / Adam beta1 when the schedule sets none", 0, 0.999999},
@@ -87,6 +88,7 @@ TrainConfig train_config_from(const Config& cfg) {
   t.variable_bptt = cfg.get_bool("train.variable_bptt", t.variable_bptt);
   t.lr_scale_by_seq_len = cfg.get_bool("train.lr_scale_by_seq_len", t.lr_scale_by_seq_len);
   t.backwards = cfg.get_bool("train.backwards", t.backwards);
+  t.shuffle = cfg.get_bool("train.shuffle", t.shuffle);
   t.optimizer = cfg.get_string("train.optimizer", t.optimizer);
   t.beta2 = cfg.get_float("train.beta2", t.beta2);
   t.momentum = cfg.get_float("train.momentum", t.momentum);

@@ -16,6 +16,7 @@ struct TrainConfig {
   std::string train_split = "train", valid_split = "valid";
   int64_t epochs = 1, bs = 64, valid_bs = 0, bptt = 70;
   bool variable_bptt = true, lr_scale_by_seq_len = true, backwards = false;
+  bool shuffle = false;  // reshuffle the training documents every epoch (fastai v1)
   std::string optimizer = "adam";  // adam | sgd
   double beta2 = 0.99, momentum = 0.9, wd = 0.01;
   bool true_wd = true;  // decoupled (AdamW-style) weight decay, as fastai's default
