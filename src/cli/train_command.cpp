@@ -10,6 +10,25 @@
 #include "train/train_config.h"
 
 namespace parlance::cli {
+namespace {
+
+// The recipe with --set, --data and --run applied; every rank reads the same
+// files, so a bad recipe is an error all ranks agree on.
+TrainConfig load_recipe(const std::string& path, std::vector<std::string> sets, const std::string& data,
+                        const std::string& run) {
+  try {
+    if (!data.empty()) sets.push_back("train.data=" + data);
+    if (!run.empty()) sets.push_back("train.run=" + run);
+    TrainConfig cfg = train_config_from(Config::load(path, sets, train_schema()));
+    if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(path).stem().string();
+    if (!std::filesystem::exists(cfg.data)) throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
+    return cfg;
+  } catch (const UserError& e) {
+    throw AgreedError(e.what());
+  }
+}
+
+}  // namespace
 
 Command add_train(CLI::App& app) {
   struct Args {
@@ -24,18 +43,7 @@ Command add_train(CLI::App& app) {
   app.add_option("--run", a->run, "run folder; overrides train.run");
   app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
   return [a] {
-    TrainConfig cfg;
-    try {
-      std::vector<std::string> sets = a->sets;
-      if (!a->data.empty()) sets.push_back("train.data=" + a->data);
-      if (!a->run.empty()) sets.push_back("train.run=" + a->run);
-      cfg = train_config_from(Config::load(a->config, sets, train_schema()));
-      if (cfg.run_dir.empty())
-        cfg.run_dir = "runs/" + std::filesystem::path(a->config).stem().string();
-      if (!std::filesystem::exists(cfg.data)) throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
-    } catch (const UserError& e) {
-      throw AgreedError(e.what());
-    }
+    TrainConfig cfg = load_recipe(a->config, a->sets, a->data, a->run);
     auto comm = make_communicator(cfg.backend);
     if (comm->rank() == 0)
       std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
@@ -72,16 +80,7 @@ Command add_lr_find(CLI::App& app) {
   app.add_option("--end", a->end, "last learning rate");
   app.add_option("--iters", a->iters, "steps of the sweep")->check(CLI::Range(int64_t{2}, int64_t{1000000}));
   return [a] {
-    TrainConfig cfg;
-    try {
-      std::vector<std::string> sets = a->sets;
-      if (!a->data.empty()) sets.push_back("train.data=" + a->data);
-      if (!a->run.empty()) sets.push_back("train.run=" + a->run);
-      cfg = train_config_from(Config::load(a->config, sets, train_schema()));
-      if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(a->config).stem().string();
-    } catch (const UserError& e) {
-      throw AgreedError(e.what());
-    }
+    TrainConfig cfg = load_recipe(a->config, a->sets, a->data, a->run);
     auto comm = make_communicator(cfg.backend);
     auto pts = lr_find(cfg, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {

@@ -117,14 +117,3 @@ TEST(GradientReducer, AccumulationReducesOnlyTheLastMicroBatch) {
 
 }  // namespace
 }  // namespace parlance
-
-int main(int argc, char** argv) {
-  parlance::mpi::World world(&argc, &argv);
-  ::testing::InitGoogleTest(&argc, argv);
-  if (parlance::mpi::rank() != 0) {
-    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-  }
-  int failed = RUN_ALL_TESTS();
-  return parlance::mpi::any(failed != 0) ? 1 : 0;
-}
