@@ -14,7 +14,7 @@ class TokenList {
     bytes_.append(t);
     ends_.push_back(static_cast<uint32_t>(bytes_.size()));
   }
-  // Appends a token built in place: call begin(), append to bytes(), then end().
+  // Appends a token built in place: append to open(), then close().
   std::string& open() { return bytes_; }
   void close() { ends_.push_back(static_cast<uint32_t>(bytes_.size())); }
   void insert_before_last(std::string_view t);  // (rare) keeps xxeos last
