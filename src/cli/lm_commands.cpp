@@ -33,13 +33,11 @@ Command add_eval(CLI::App& app) {
     const std::string ds = "/" + a->split + "/tokens";
     if (!data.exists(ds)) throw AgreedError(lm.cfg.data + ": no split \"" + a->split + "\"");
     auto plan = plan_streams(static_cast<int64_t>(data.length(ds)), comm->size(), comm->rank(), bs, lm.cfg.backwards);
-    Sums s = evaluate_lm(*lm.model, RankStreams::load(data, a->split, plan, bs), bptt);
-    torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
-    comm->allreduce(t, ReduceOp::Sum);
+    Sums s = allreduce_sums(*comm, evaluate_lm(*lm.model, RankStreams::load(data, a->split, plan, bs), bptt));
     if (comm->rank() == 0) {
-      double loss = t[0].item<double>() / t[2].item<double>();
+      double loss = s.loss / s.tokens;
       std::printf("%s %s: loss %.4f perplexity %.3f accuracy %.4f (%.0f tokens)\n", lm.cfg.data.c_str(),
-                  a->split.c_str(), loss, std::exp(loss), t[1].item<double>() / t[2].item<double>(), t[2].item<double>());
+                  a->split.c_str(), loss, std::exp(loss), s.correct / s.tokens, s.tokens);
     }
     return 0;
   };

@@ -82,13 +82,14 @@ std::string fmt_time(double s) {
   return buf;
 }
 
+
+}  // namespace
+
 Sums allreduce_sums(Communicator& comm, Sums s) {
   torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
   comm.allreduce(t, ReduceOp::Sum);
   return {t[0].item<double>(), t[1].item<double>(), t[2].item<double>()};
 }
-
-}  // namespace
 
 Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt) {
   torch::NoGradGuard no_grad;

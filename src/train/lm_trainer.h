@@ -26,6 +26,8 @@ struct Sums {
 };
 // Cross-entropy and next-token accuracy over all of `streams`, no dropout.
 Sums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bptt);
+// The same sums added over all ranks.
+Sums allreduce_sums(Communicator& comm, Sums s);
 
 // Runs cfg.epochs epochs; rank 0 prints a fastai-style table, appends one
 // JSON object per epoch to RUN/metrics.jsonl and writes checkpoints.
