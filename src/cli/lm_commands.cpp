@@ -67,7 +67,7 @@ Command add_generate(CLI::App& app) {
       for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%s", i ? " " : "", tokens[i].c_str());
       std::printf("\n");
     } else {
-      std::printf("%s\n", detokenize(tokens, is_char_level(lm)).c_str());
+      std::printf("%s\n", detokenize(tokens, tokenizer_kind(lm)).c_str());
     }
     return 0;
   };

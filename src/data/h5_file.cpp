@@ -193,6 +193,20 @@ void H5File::write_u64(const std::string& dataset, const std::vector<uint64_t>& 
   if (n) check(H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + dataset);
 }
 
+void H5File::write_bytes(const std::string& dataset, const std::string& bytes) {
+  hsize_t n = bytes.size();
+  H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), H5T_NATIVE_UINT8, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create " + dataset),
+             H5Dclose};
+  if (n) check(H5Dwrite(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "write " + dataset);
+}
+
+std::string H5File::read_bytes(const std::string& dataset) const {
+  auto v = read<uint8_t>(dataset);
+  return std::string(v.begin(), v.end());
+}
+
 void H5File::set_attr(const std::string& object, const std::string& name, const std::string& value) {
   H5Handle t = vlen_utf8_type();
   H5Handle s{H5Screate(H5S_SCALAR), H5Sclose};

@@ -21,6 +21,8 @@ template <>
 inline hid_t h5_type<int64_t>() { return H5T_NATIVE_INT64; }
 template <>
 inline hid_t h5_type<uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+inline hid_t h5_type<uint8_t>() { return H5T_NATIVE_UINT8; }
 
 // Collective writer over MPI_COMM_WORLD.
 class ParallelH5Writer {
@@ -67,6 +69,8 @@ class H5File {
   void create_group(const std::string& name);
   void write_strings(const std::string& dataset, const std::vector<std::string>& values);
   void write_u64(const std::string& dataset, const std::vector<uint64_t>& values);
+  void write_bytes(const std::string& dataset, const std::string& bytes);  // uint8[n]
+  std::string read_bytes(const std::string& dataset) const;
   void set_attr(const std::string& object, const std::string& name, const std::string& value);
   void set_attr(const std::string& object, const std::string& name, int64_t value);
   std::string attr_string(const std::string& object, const std::string& name) const;

@@ -419,6 +419,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   Corpus corpus;
   std::vector<uint64_t> data_begin;
   std::vector<std::vector<std::string>> vocab_itos(nstreams);
+  std::vector<std::string> sp_models(nstreams);  // serialized SentencePiece models, per stream
   collectively([&] {
     if (!out_dir.empty() && !fs::is_directory(out_dir))
       throw UserError(cfg.out + ": output folder " + out_dir + " does not exist");
@@ -433,6 +434,9 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         std::string ds = vocab_group(sum.stream_names, s) + "/itos";
         if (!v.exists(ds)) throw UserError(cfg.vocab_from + ": has no " + ds + " to reuse");
         vocab_itos[s] = v.read_strings(ds);
+        // A reused vocabulary of SentencePiece pieces comes with its model.
+        const std::string sp = vocab_group(sum.stream_names, s) + "/sp_model";
+        if (v.exists(sp)) sp_models[s] = v.read_bytes(sp);
       }
     }
     if (rank == 0 && cfg.format == InputFormat::ParallelFiles) {
@@ -449,13 +453,18 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   for (size_t s = 0; s < nstreams; ++s) tokenizers.push_back(std::make_unique<TextTokenizer>(s == 0 ? cfg.tok : cfg.tok_tgt));
   for (size_t s = 0; s < nstreams; ++s) {
     if (tokenizers[s]->options().kind != TokenizerKind::SentencePiece) continue;
-    std::string proto;
-    collectively([&] {
-      if (rank == 0)
-        proto = train_sentencepiece(sentencepiece_sample(cfg, corpus, data_begin, s),
-                                    {cfg.sp_vocab_size, cfg.sp_model_type, cfg.threads});
-    });
-    tokenizers[s]->load_sentencepiece(mpi::broadcast(proto));
+    if (sp_models[s].empty()) {
+      std::string proto;
+      collectively([&] {
+        if (rank == 0)
+          proto = train_sentencepiece(sentencepiece_sample(cfg, corpus, data_begin, s),
+                                      // One trainer thread: the model (which records its thread count) must not
+                                      // depend on prep.threads.
+                                      {cfg.sp_vocab_size, cfg.sp_model_type, 1});
+      });
+      sp_models[s] = mpi::broadcast(proto);
+    }
+    tokenizers[s]->load_sentencepiece(sp_models[s]);
   }
 
   // B. This rank's share, tokenized. A failure here is local: the caller aborts all ranks.
@@ -582,6 +591,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         f.create_group(vg);
         f.write_strings(vg + "/itos", vocabs[s].itos);
         f.write_u64(vg + "/counts", vocabs[s].counts);
+        if (!sp_models[s].empty()) f.write_bytes(vg + "/sp_model", sp_models[s]);
       }
       if (corpus.labelled) f.write_strings("/classes", sum.classes);
       write_provenance(f, cfg, corpus, sum, world, hashes);

@@ -28,13 +28,13 @@ TokenizerOptions tokenizer_of(const std::string& data) {
 
 }  // namespace
 
-bool is_char_level(const LoadedModel& lm) { return tokenizer_of(lm.cfg.data).kind == TokenizerKind::Char; }
+TokenizerKind tokenizer_kind(const LoadedModel& lm) { return tokenizer_of(lm.cfg.data).kind; }
 
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts) {
   TokenizerOptions topts = tokenizer_of(lm.cfg.data);
-  if (topts.kind == TokenizerKind::SentencePiece)
-    throw UserError("generate: SentencePiece datasets are not supported yet (the model proto is not stored)");
   TextTokenizer tokenizer(topts);
+  if (topts.kind == TokenizerKind::SentencePiece)
+    tokenizer.load_sentencepiece(H5File(lm.cfg.data, H5File::Mode::Read).read_bytes("/vocab/sp_model"));
   TokenList list;
   tokenizer.tokenize({prompt}, list);
   std::unordered_map<std::string, int64_t> stoi;
@@ -71,7 +71,8 @@ std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& pro
   return out;
 }
 
-std::string detokenize(const std::vector<std::string>& tokens, bool chars) {
+std::string detokenize(const std::vector<std::string>& tokens, TokenizerKind kind) {
+  const bool chars = kind == TokenizerKind::Char, pieces = kind == TokenizerKind::SentencePiece;
   std::string text;
   enum class Case { None, Capital, Upper } next_case = Case::None;
   auto is_int = [](const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; };
@@ -101,6 +102,11 @@ std::string detokenize(const std::vector<std::string>& tokens, bool chars) {
     }
     next_case = Case::None;
     if (chars) {
+      text += t;
+      continue;
+    }
+    if (pieces) {  // "▁" marks a word start
+      for (size_t p; (p = t.find("\xE2\x96\x81")) != std::string::npos;) t.replace(p, 3, " ");
       text += t;
       continue;
     }

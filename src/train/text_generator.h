@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "text/tokenizer.h"
 #include "train/checkpoint.h"
 
 namespace parlance {
@@ -19,9 +20,10 @@ struct GenerateOptions {
 
 // Returns the prompt's tokens followed by the generated ones.
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
-// True when the model's dataset was tokenized into characters.
-bool is_char_level(const LoadedModel& lm);
-// Readable text; `chars`: character-level tokens are joined without spaces.
-std::string detokenize(const std::vector<std::string>& tokens, bool chars);
+// How the model's dataset was tokenized.
+TokenizerKind tokenizer_kind(const LoadedModel& lm);
+// Readable text: words joined with spaces, characters without, SentencePiece
+// pieces joined with "▁" turned back into spaces.
+std::string detokenize(const std::vector<std::string>& tokens, TokenizerKind kind);
 
 }  // namespace parlance
