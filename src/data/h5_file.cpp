@@ -171,35 +171,28 @@ void H5File::create_group(const std::string& name) {
              H5Gclose};
 }
 
+void H5File::write_raw(const std::string& dataset, hid_t type, hsize_t n, const void* data) {
+  H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
+  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      "create " + dataset),
+             H5Dclose};
+  if (n) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + dataset);
+}
+
 void H5File::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
   std::vector<const char*> ptrs;
   ptrs.reserve(values.size());
   for (const auto& v : values) ptrs.push_back(v.c_str());
-  hsize_t n = values.size();
-  H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
   H5Handle t = vlen_utf8_type();
-  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      "create " + dataset),
-             H5Dclose};
-  if (n) check(H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + dataset);
+  write_raw(dataset, t, values.size(), ptrs.data());
 }
 
 void H5File::write_u64(const std::string& dataset, const std::vector<uint64_t>& values) {
-  hsize_t n = values.size();
-  H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
-  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), H5T_NATIVE_UINT64, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      "create " + dataset),
-             H5Dclose};
-  if (n) check(H5Dwrite(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + dataset);
+  write_raw(dataset, H5T_NATIVE_UINT64, values.size(), values.data());
 }
 
 void H5File::write_bytes(const std::string& dataset, const std::string& bytes) {
-  hsize_t n = bytes.size();
-  H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
-  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), H5T_NATIVE_UINT8, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      "create " + dataset),
-             H5Dclose};
-  if (n) check(H5Dwrite(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), "write " + dataset);
+  write_raw(dataset, H5T_NATIVE_UINT8, bytes.size(), bytes.data());
 }
 
 std::string H5File::read_bytes(const std::string& dataset) const {

@@ -79,6 +79,7 @@ class H5File {
 
  private:
   void read_raw(const std::string& dataset, hid_t type, void* dst, uint64_t first, uint64_t n) const;
+  void write_raw(const std::string& dataset, hid_t type, hsize_t n, const void* data);
   std::string path_;
   hid_t file_ = -1;
 };
