@@ -12,38 +12,48 @@
 namespace parlance::cli {
 namespace {
 
-// The recipe with --set, --data and --run applied; every rank reads the same
-// files, so a bad recipe is an error all ranks agree on.
-TrainConfig load_recipe(const std::string& path, std::vector<std::string> sets, const std::string& data,
-                        const std::string& run) {
-  try {
-    if (!data.empty()) sets.push_back("train.data=" + data);
-    if (!run.empty()) sets.push_back("train.run=" + run);
-    TrainConfig cfg = train_config_from(Config::load(path, sets, train_schema()));
-    if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(path).stem().string();
-    if (!std::filesystem::exists(cfg.data)) throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
-    return cfg;
-  } catch (const UserError& e) {
-    throw AgreedError(e.what());
+// The recipe argument and its overrides, shared by train and lr-find.
+struct RecipeArgs {
+  std::string config, data, run;
+  std::vector<std::string> sets;
+
+  void add_to(CLI::App& app, const char* run_help) {
+    app.add_option("config", config, "recipe (TOML) with [model] and [train] sections")->required();
+    app.add_option("--set", sets, "override a recipe key: section.key=value (repeatable)");
+    app.add_option("--data", data, "prepared dataset (.h5); overrides train.data");
+    app.add_option("--run", run, run_help);
   }
-}
+
+  // The recipe with --set, --data and --run applied; every rank reads the same
+  // files, so a bad recipe is an error all ranks agree on.
+  TrainConfig load() const {
+    try {
+      std::vector<std::string> all = sets;
+      if (!data.empty()) all.push_back("train.data=" + data);
+      if (!run.empty()) all.push_back("train.run=" + run);
+      TrainConfig cfg = train_config_from(Config::load(config, all, train_schema()));
+      if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(config).stem().string();
+      if (!std::filesystem::exists(cfg.data))
+        throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
+      return cfg;
+    } catch (const UserError& e) {
+      throw AgreedError(e.what());
+    }
+  }
+};
 
 }  // namespace
 
 Command add_train(CLI::App& app) {
   struct Args {
-    std::string config, data, run;
-    std::vector<std::string> sets;
+    RecipeArgs recipe;
     bool resume = false;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("config", a->config, "recipe (TOML) with [model] and [train] sections")->required();
-  app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
-  app.add_option("--data", a->data, "prepared dataset (.h5); overrides train.data");
-  app.add_option("--run", a->run, "run folder; overrides train.run");
+  a->recipe.add_to(app, "run folder; overrides train.run");
   app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
   return [a] {
-    TrainConfig cfg = load_recipe(a->config, a->sets, a->data, a->run);
+    TrainConfig cfg = a->recipe.load();
     auto comm = make_communicator(cfg.backend);
     if (comm->rank() == 0)
       std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
@@ -66,21 +76,17 @@ Command add_train(CLI::App& app) {
 
 Command add_lr_find(CLI::App& app) {
   struct Args {
-    std::string config, data, run;
-    std::vector<std::string> sets;
+    RecipeArgs recipe;
     double start = 1e-7, end = 10;
     int64_t iters = 100;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("config", a->config, "recipe (TOML) with [model] and [train] sections")->required();
-  app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
-  app.add_option("--data", a->data, "prepared dataset (.h5); overrides train.data");
-  app.add_option("--run", a->run, "folder for lr_find.csv and lr_find.svg; overrides train.run");
+  a->recipe.add_to(app, "folder for lr_find.csv and lr_find.svg; overrides train.run");
   app.add_option("--start", a->start, "first learning rate");
   app.add_option("--end", a->end, "last learning rate");
   app.add_option("--iters", a->iters, "steps of the sweep")->check(CLI::Range(int64_t{2}, int64_t{1000000}));
   return [a] {
-    TrainConfig cfg = load_recipe(a->config, a->sets, a->data, a->run);
+    TrainConfig cfg = a->recipe.load();
     auto comm = make_communicator(cfg.backend);
     auto pts = lr_find(cfg, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {

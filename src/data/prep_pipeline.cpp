@@ -86,18 +86,11 @@ uint64_t count_lines(const std::string& path, uint64_t size) {
   return newlines + (last != '\n');
 }
 
-// Byte offset where line `line` (0-based) starts.
-uint64_t offset_of_line(const std::string& path, uint64_t size, uint64_t line) {
-  uint64_t off = 0;
-  for (uint64_t l = 0; l < line && off < size; ++l) off = next_record_start(path, size, RecordKind::Line, off + 1, 0);
-  return off;
-}
-
 // parallel_files: the target lines that pair with the source lines being read.
 class TargetLines {
  public:
   TargetLines(const Corpus& c, const PrepConfig& cfg, uint64_t first_line) {
-    uint64_t begin = offset_of_line(c.tgt_path, c.tgt_size, first_line);
+    uint64_t begin = offset_of_line(c.tgt_path, first_line);
     reader_ = std::make_unique<ChunkReader>(c.tgt_path, begin, c.tgt_size, RecordKind::Line,
                                             static_cast<uint64_t>(cfg.chunk_bytes), static_cast<uint64_t>(cfg.max_record_bytes));
     path_ = c.tgt_path;
@@ -135,6 +128,25 @@ class TargetLines {
   std::string path_;
   std::vector<std::string> pending_;  // reversed: next line at the back
 };
+
+// Streams [begin, end) of one source as parsed documents, block by block.
+// on_block(docs, block_bytes, repaired_bytes) sees views that live until it
+// returns; returning false stops early.
+template <class OnBlock>
+void read_documents(const PrepConfig& cfg, const Corpus& corpus, DocParser& parser, const Source& src, uint64_t begin,
+                    uint64_t end, TargetLines* tgt, OnBlock on_block) {
+  ChunkReader reader(src.path, begin, end, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
+                     static_cast<uint64_t>(cfg.max_record_bytes));
+  std::string_view block;
+  uint64_t offset;
+  while (reader.next(&block, &offset)) {
+    TextArena arena;
+    if (tgt) parser.set_target_lines(tgt->pair_with(block, arena));
+    std::vector<Document> docs;
+    size_t repaired = parser.parse(src, block, offset, docs, arena);
+    if (!on_block(docs, block.size(), repaired)) return;
+  }
+}
 
 std::vector<TokenList> tokenize_docs(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok,
                                      int threads) {
@@ -186,20 +198,15 @@ class ShardBuilder {
       std::unique_ptr<TargetLines> tgt;
       if (cfg_.format == InputFormat::ParallelFiles)
         tgt = std::make_unique<TargetLines>(corpus_, cfg_, r.begin == 0 ? 0 : line_number_at(src.path, r.begin) - 1);
-      ChunkReader reader(src.path, r.begin, r.end, corpus_.record, static_cast<uint64_t>(cfg_.chunk_bytes),
-                         static_cast<uint64_t>(cfg_.max_record_bytes));
-      std::string_view block;
-      uint64_t offset;
-      while (reader.next(&block, &offset)) {
-        TextArena arena;
-        if (tgt) parser_.set_target_lines(tgt->pair_with(block, arena));
-        std::vector<Document> docs;
-        shard_.repaired += parser_.parse(src, block, offset, docs, arena);
-        absorb(src, docs);
-        done += block.size();
-        shard_.bytes += block.size();
-        if (progress) progress(done, total);
-      }
+      read_documents(cfg_, corpus_, parser_, src, r.begin, r.end, tgt.get(),
+                     [&](const std::vector<Document>& docs, size_t bytes, size_t repaired) {
+                       shard_.repaired += repaired;
+                       absorb(src, docs);
+                       done += bytes;
+                       shard_.bytes += bytes;
+                       if (progress) progress(done, total);
+                       return true;
+                     });
     }
   }
 
@@ -262,23 +269,17 @@ std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpu
   if (cfg.format == InputFormat::ParallelFiles) tgt = std::make_unique<TargetLines>(corpus, cfg, 0);
   for (size_t i = 0; i < corpus.sources.size() && used < budget; ++i) {
     const Source& src = corpus.sources[i];
-    ChunkReader reader(src.path, data_begin[i], src.size, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
-                       static_cast<uint64_t>(cfg.max_record_bytes));
-    std::string_view block;
-    uint64_t offset;
-    while (used < budget && reader.next(&block, &offset)) {
-      TextArena arena;
-      if (tgt) parser.set_target_lines(tgt->pair_with(block, arena));
-      std::vector<Document> docs;
-      parser.parse(src, block, offset, docs, arena);
-      for (const auto& d : docs) {
-        const auto& fields = stream == 0 ? d.fields : d.tgt_fields;
-        std::string text;
-        for (auto f : fields) text.append(text.empty() ? "" : " ").append(f);
-        used += text.size();
-        texts.push_back(apply_pre_rules(text));
-      }
-    }
+    read_documents(cfg, corpus, parser, src, data_begin[i], src.size, tgt.get(),
+                   [&](const std::vector<Document>& docs, size_t, size_t) {
+                     for (const auto& d : docs) {
+                       const auto& fields = stream == 0 ? d.fields : d.tgt_fields;
+                       std::string text;
+                       for (auto f : fields) text.append(text.empty() ? "" : " ").append(f);
+                       used += text.size();
+                       texts.push_back(apply_pre_rules(text));
+                     }
+                     return used < budget;
+                   });
   }
   return texts;
 }
@@ -366,17 +367,6 @@ std::string prefix(const std::vector<std::string>& stream_names, size_t s) {
   return stream_names[s].empty() ? "" : stream_names[s] + "_";
 }
 
-std::string tokenizer_json(const TokenizerOptions& t) {
-  static const char* kinds[] = {"fastai", "pretokenized", "char", "sentencepiece"};
-  return nlohmann::json{{"kind", kinds[static_cast<int>(t.kind)]},
-                        {"lang", t.lang == Lang::Fr ? "fr" : "en"},
-                        {"add_bos", t.add_bos},
-                        {"add_eos", t.add_eos},
-                        {"mark_fields", t.mark_fields},
-                        {"eol_token", t.eol_token}}
-      .dump();
-}
-
 // Attributes on "/": enough to know what produced the file and from what.
 void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
                       const std::vector<uint64_t>& hashes) {
@@ -395,8 +385,8 @@ void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, co
   f.set_attr("/", "name", cfg.name);
   f.set_attr("/", "splits", nlohmann::json(sum.splits).dump());
   f.set_attr("/", "streams", nlohmann::json(sum.stream_names).dump());
-  f.set_attr("/", "tokenizer", tokenizer_json(cfg.tok));
-  if (cfg.parallel()) f.set_attr("/", "tgt_tokenizer", tokenizer_json(cfg.tok_tgt));
+  f.set_attr("/", "tokenizer", tokenizer_options_json(cfg.tok));
+  if (cfg.parallel()) f.set_attr("/", "tgt_tokenizer", tokenizer_options_json(cfg.tok_tgt));
   f.set_attr("/", "inputs", inputs.dump());
   f.set_attr("/", "input_bytes", static_cast<int64_t>(corpus.total_bytes + corpus.tgt_size));
   f.set_attr("/", "repaired_bytes", static_cast<int64_t>(sum.repaired_bytes));

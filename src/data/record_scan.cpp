@@ -146,6 +146,23 @@ uint64_t line_number_at(const std::string& path, uint64_t off) {
   return lines;
 }
 
+uint64_t offset_of_line(const std::string& path, uint64_t line) {
+  if (line == 0) return 0;
+  uint64_t seen = 0, result = 0;
+  scan(path, 0, UINT64_MAX, [&](std::string_view b, uint64_t at) {  // to EOF
+    for (const char* p = b.data(); (p = static_cast<const char*>(std::memchr(p, '\n', b.data() + b.size() - p)));) {
+      ++p;
+      if (++seen == line) {
+        result = at + static_cast<uint64_t>(p - b.data());
+        return false;
+      }
+    }
+    result = at + b.size();
+    return true;
+  });
+  return result;
+}
+
 ChunkReader::ChunkReader(const std::string& path, uint64_t begin, uint64_t end, RecordKind kind, uint64_t chunk,
                          uint64_t max_record)
     : path_(path), pos_(begin), end_(end), kind_(kind), chunk_(chunk), max_record_(max_record), buf_offset_(begin) {

@@ -53,5 +53,7 @@ class ChunkReader {
 
 // 1-based line number of byte `off` in `path` (for error messages).
 uint64_t line_number_at(const std::string& path, uint64_t off);
+// Byte offset where 0-based line `line` starts (the file size if it has fewer lines).
+uint64_t offset_of_line(const std::string& path, uint64_t line);
 
 }  // namespace parlance

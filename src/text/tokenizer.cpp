@@ -1,5 +1,7 @@
 #include "text/tokenizer.h"
 
+#include <nlohmann/json.hpp>
+
 #include "text/fastai_rules.h"
 #include "text/utf8.h"
 #include "util/error.h"
@@ -12,6 +14,35 @@ TokenizerKind parse_tokenizer_kind(const std::string& name) {
   if (name == "char") return TokenizerKind::Char;
   if (name == "sentencepiece") return TokenizerKind::SentencePiece;
   throw UserError("unknown tokenizer \"" + name + "\" (expected fastai, pretokenized, char or sentencepiece)");
+}
+
+const char* tokenizer_kind_name(TokenizerKind kind) {
+  switch (kind) {
+    case TokenizerKind::Fastai: return "fastai";
+    case TokenizerKind::Pretokenized: return "pretokenized";
+    case TokenizerKind::Char: return "char";
+    case TokenizerKind::SentencePiece: return "sentencepiece";
+  }
+  return "?";
+}
+
+std::string tokenizer_options_json(const TokenizerOptions& t) {
+  return nlohmann::json{{"kind", tokenizer_kind_name(t.kind)}, {"lang", t.lang == Lang::Fr ? "fr" : "en"},
+                        {"add_bos", t.add_bos},                {"add_eos", t.add_eos},
+                        {"mark_fields", t.mark_fields},        {"eol_token", t.eol_token}}
+      .dump();
+}
+
+TokenizerOptions tokenizer_options_from_json(const std::string& json) {
+  auto j = nlohmann::json::parse(json);
+  TokenizerOptions o;
+  o.kind = parse_tokenizer_kind(j.at("kind").get<std::string>());
+  o.lang = parse_lang(j.at("lang").get<std::string>());
+  o.add_bos = j.at("add_bos").get<bool>();
+  o.add_eos = j.at("add_eos").get<bool>();
+  o.mark_fields = j.at("mark_fields").get<bool>();
+  o.eol_token = j.at("eol_token").get<std::string>();
+  return o;
 }
 
 Lang parse_lang(const std::string& name) {

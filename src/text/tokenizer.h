@@ -29,6 +29,10 @@ struct TokenizerOptions {
 };
 
 TokenizerKind parse_tokenizer_kind(const std::string& name);  // throws UserError
+const char* tokenizer_kind_name(TokenizerKind kind);
+// The settings as stored in a prepared file's "tokenizer" attribute, and back.
+std::string tokenizer_options_json(const TokenizerOptions& t);
+TokenizerOptions tokenizer_options_from_json(const std::string& json);
 Lang parse_lang(const std::string& name);                      // throws UserError
 
 class TextTokenizer {

@@ -2,7 +2,6 @@
 
 #include <torch/torch.h>
 
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "data/h5_file.h"
@@ -15,14 +14,8 @@ namespace parlance {
 namespace {
 
 TokenizerOptions tokenizer_of(const std::string& data) {
-  auto j = nlohmann::json::parse(H5File(data, H5File::Mode::Read).attr_string("/", "tokenizer"));
-  TokenizerOptions o;
-  o.kind = parse_tokenizer_kind(j.at("kind").get<std::string>());
-  o.lang = parse_lang(j.at("lang").get<std::string>());
-  o.add_bos = j.at("add_bos").get<bool>();
+  TokenizerOptions o = tokenizer_options_from_json(H5File(data, H5File::Mode::Read).attr_string("/", "tokenizer"));
   o.add_eos = false;  // a prompt is an unfinished document
-  o.mark_fields = j.at("mark_fields").get<bool>();
-  o.eol_token = j.at("eol_token").get<std::string>();
   return o;
 }
 
