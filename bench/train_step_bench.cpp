@@ -9,6 +9,7 @@
 #include "dist/gradient_reducer.h"
 #include "dist/mpi_world.h"
 #include "models/awd_lstm.h"
+#include "train/grad_clip.h"
 #include "train/lm_loss.h"
 
 int main(int argc, char** argv) {
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
     auto loss = lm_loss(model.forward(tokens.narrow(0, 0, bptt), state), tokens.narrow(0, 1, bptt), 2.0, 1.0);
     loss.total.backward();
     reducer.finalize();
-    torch::nn::utils::clip_grad_norm_(model.parameters(), 0.12);
+    clip_grad_norm(model.parameters(), 0.12);
     opt.step();
     opt.zero_grad();
   };

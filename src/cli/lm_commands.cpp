@@ -4,7 +4,7 @@
 
 #include "cli/commands.h"
 #include "data/h5_file.h"
-#include "data/prep_pipeline.h"
+#include "util/error.h"
 #include "dist/communicator.h"
 #include "dist/mpi_world.h"
 #include "train/checkpoint.h"

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "cli/commands.h"
-#include "data/prep_pipeline.h"
+#include "util/error.h"
 #include "dist/mpi_world.h"
 
 int main(int argc, char** argv) {

@@ -3,11 +3,12 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
-#include "data/prep_pipeline.h"
+#include "util/error.h"
 #include "dist/communicator.h"
 #include "dist/mpi_world.h"
 #include "train/lm_trainer.h"
 #include "train/train_config.h"
+#include "train/train_session.h"
 
 namespace parlance::cli {
 namespace {
@@ -35,6 +36,7 @@ struct RecipeArgs {
       if (cfg.run_dir.empty()) cfg.run_dir = "runs/" + std::filesystem::path(config).stem().string();
       if (!std::filesystem::exists(cfg.data))
         throw UserError(cfg.data + ": no such prepared dataset (run parlance prep first)");
+      check_device_request(cfg);
       return cfg;
     } catch (const UserError& e) {
       throw AgreedError(e.what());
@@ -54,7 +56,7 @@ Command add_train(CLI::App& app) {
   app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
   return [a] {
     TrainConfig cfg = a->recipe.load();
-    auto comm = make_communicator(cfg.backend);
+    auto comm = make_communicator(communicator_backend(cfg));
     if (comm->rank() == 0)
       std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
                   cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
@@ -87,7 +89,7 @@ Command add_lr_find(CLI::App& app) {
   app.add_option("--iters", a->iters, "steps of the sweep")->check(CLI::Range(int64_t{2}, int64_t{1000000}));
   return [a] {
     TrainConfig cfg = a->recipe.load();
-    auto comm = make_communicator(cfg.backend);
+    auto comm = make_communicator(communicator_backend(cfg));
     auto pts = lr_find(cfg, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {
       size_t best = 0;

@@ -16,12 +16,6 @@
 
 namespace parlance {
 
-// An error every rank has agreed on: rank 0 reports it, all ranks exit 1.
-class AgreedError : public UserError {
- public:
-  using UserError::UserError;
-};
-
 struct PrepSummary {
   std::string out_path;
   std::vector<std::string> splits;

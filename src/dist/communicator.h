@@ -36,7 +36,7 @@ class Communicator {
   virtual void barrier() = 0;
 };
 
-// "mpi", "nccl" or "auto" (NCCL when CUDA is available and compiled in, else MPI).
+// "mpi", "nccl" or "auto" (NCCL when compiled in and LibTorch sees a CUDA device, else MPI).
 // MPI must already be initialized (mpi::World).
 std::unique_ptr<Communicator> make_communicator(const std::string& backend);
 

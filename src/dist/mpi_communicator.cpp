@@ -22,14 +22,19 @@ MPI_Datatype mpi_type(const torch::Tensor& t) {
   }
 }
 
-void require_cpu_contiguous(const torch::Tensor& t, const char* what) {
-  if (!t.device().is_cpu() || !t.is_contiguous())
-    throw std::invalid_argument(std::string("MpiCommunicator::") + what + " needs a contiguous CPU tensor");
+void require_contiguous(const torch::Tensor& t, const char* what) {
+  if (!t.is_contiguous()) throw std::invalid_argument(std::string("MpiCommunicator::") + what + " needs a contiguous tensor");
 }
+
+// MPI reads host memory: a tensor on another device (CUDA without NCCL)
+// travels through a host copy, made after the work queued on it so far.
+torch::Tensor on_host(const torch::Tensor& t) { return t.is_cpu() ? t : t.to(torch::kCPU); }
 
 class MpiWork : public CommWork {
  public:
-  MpiWork(torch::Tensor t, ReduceOp op, int size) : t_(std::move(t)), op_(op), size_(size) {}
+  // `t`: the host buffer MPI reduces in place; `target`: where the result goes.
+  MpiWork(torch::Tensor t, torch::Tensor target, ReduceOp op, int size)
+      : t_(std::move(t)), target_(std::move(target)), op_(op), size_(size) {}
   MPI_Request* request() { return &req_; }
   void wait() override {
     if (done_) return;
@@ -41,13 +46,14 @@ class MpiWork : public CommWork {
       else
         t_.floor_divide_(size_);
     }
+    if (!target_.is_same(t_)) target_.copy_(t_);
   }
   ~MpiWork() override {
     if (!done_) MPI_Wait(&req_, MPI_STATUS_IGNORE);  // never free a buffer MPI still writes
   }
 
  private:
-  torch::Tensor t_;
+  torch::Tensor t_, target_;
   ReduceOp op_;
   int size_;
   MPI_Request req_ = MPI_REQUEST_NULL;
@@ -72,28 +78,32 @@ MpiCommunicator::MpiCommunicator() {
 }
 
 std::unique_ptr<CommWork> MpiCommunicator::allreduce_async(torch::Tensor& t, ReduceOp op) {
-  require_cpu_contiguous(t, "allreduce");
-  auto work = std::make_unique<MpiWork>(t, op, size_);
-  check(MPI_Iallreduce(MPI_IN_PLACE, t.data_ptr(), static_cast<int>(t.numel()), mpi_type(t), MPI_SUM, MPI_COMM_WORLD,
+  require_contiguous(t, "allreduce");
+  torch::Tensor host = on_host(t);
+  auto work = std::make_unique<MpiWork>(host, t, op, size_);
+  check(MPI_Iallreduce(MPI_IN_PLACE, host.data_ptr(), static_cast<int>(host.numel()), mpi_type(host), MPI_SUM, MPI_COMM_WORLD,
                        work->request()),
         "MPI_Iallreduce");
   return work;
 }
 
 void MpiCommunicator::broadcast(torch::Tensor& t, int root) {
-  require_cpu_contiguous(t, "broadcast");
-  check(MPI_Bcast(t.data_ptr(), static_cast<int>(t.numel()), mpi_type(t), root, MPI_COMM_WORLD), "MPI_Bcast");
+  require_contiguous(t, "broadcast");
+  torch::Tensor host = on_host(t);
+  check(MPI_Bcast(host.data_ptr(), static_cast<int>(host.numel()), mpi_type(host), root, MPI_COMM_WORLD), "MPI_Bcast");
+  if (!host.is_same(t)) t.copy_(host);
 }
 
 torch::Tensor MpiCommunicator::allgather(const torch::Tensor& t) {
-  require_cpu_contiguous(t, "allgather");
+  require_contiguous(t, "allgather");
+  torch::Tensor host = on_host(t);
   std::vector<int64_t> shape{size_};
   for (auto d : t.sizes()) shape.push_back(d);
-  torch::Tensor out = torch::empty(shape, t.options());
-  check(MPI_Allgather(t.data_ptr(), static_cast<int>(t.numel()), mpi_type(t), out.data_ptr(),
-                      static_cast<int>(t.numel()), mpi_type(t), MPI_COMM_WORLD),
+  torch::Tensor out = torch::empty(shape, host.options());
+  check(MPI_Allgather(host.data_ptr(), static_cast<int>(host.numel()), mpi_type(host), out.data_ptr(),
+                      static_cast<int>(host.numel()), mpi_type(host), MPI_COMM_WORLD),
         "MPI_Allgather");
-  return out;
+  return out.to(t.device());
 }
 
 void MpiCommunicator::barrier() { check(MPI_Barrier(MPI_COMM_WORLD), "MPI_Barrier"); }

@@ -3,8 +3,10 @@
 
 namespace parlance {
 
-// CPU tensors over MPI_COMM_WORLD. Allreduce is MPI_Iallreduce in place, so a
+// Tensors over MPI_COMM_WORLD. Allreduce is MPI_Iallreduce in place, so a
 // bucket's reduction overlaps the rest of backward; Avg divides after the sum.
+// Made for CPU tensors; CUDA tensors work too, staged through host memory
+// (for GPU runs without NCCL; NCCL is the fast path).
 class MpiCommunicator : public Communicator {
  public:
   MpiCommunicator();

@@ -72,6 +72,11 @@ class NcclWork : public CommWork {
   torch::Tensor t_;  // keeps the buffer alive until the collective is done
 };
 
+class DoneWork : public CommWork {
+ public:
+  void wait() override {}
+};
+
 class NcclCommunicator : public Communicator {
  public:
   NcclCommunicator() {
@@ -99,6 +104,12 @@ class NcclCommunicator : public Communicator {
   std::string backend() const override { return "nccl"; }
 
   std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) override {
+    if (t.is_cpu()) {  // a small host tensor (metrics): through the device, synchronously
+      torch::Tensor d = on_device(t);
+      allreduce_async(d, op)->wait();
+      t.copy_(d);
+      return std::make_unique<DoneWork>();
+    }
     require_cuda(t);
     cudaEvent_t done = order_after_compute();
     nccl_check(ncclAllReduce(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t),
@@ -109,6 +120,12 @@ class NcclCommunicator : public Communicator {
   }
 
   void broadcast(torch::Tensor& t, int root) override {
+    if (t.is_cpu()) {
+      torch::Tensor d = on_device(t);
+      broadcast(d, root);
+      t.copy_(d);
+      return;
+    }
     require_cuda(t);
     cudaEvent_t done = order_after_compute();
     nccl_check(ncclBroadcast(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), root, comm_,
@@ -119,6 +136,7 @@ class NcclCommunicator : public Communicator {
   }
 
   torch::Tensor allgather(const torch::Tensor& t) override {
+    if (t.is_cpu()) return allgather(on_device(t)).cpu();
     require_cuda(t);
     std::vector<int64_t> shape{size_};
     for (auto d : t.sizes()) shape.push_back(d);
@@ -137,6 +155,10 @@ class NcclCommunicator : public Communicator {
   }
 
  private:
+  // NCCL reads device memory: host tensors (metrics, RNG states) take a device copy.
+  torch::Tensor on_device(const torch::Tensor& t) const {
+    return t.to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device_))).contiguous();
+  }
   static void require_cuda(const torch::Tensor& t) {
     if (!t.device().is_cuda() || !t.is_contiguous())
       throw std::invalid_argument("NcclCommunicator needs a contiguous CUDA tensor");

@@ -4,7 +4,8 @@
 // communicator's own stream, ordered after the compute stream with an event
 // and ordered before later compute with another: no host synchronization.
 // Errors are polled (ncclCommGetAsyncError) while waiting, and abort the job
-// instead of hanging it.
+// instead of hanging it. Host tensors (metrics, RNG states for checkpoints)
+// are copied to the device and back around the collective.
 #include "dist/communicator.h"
 
 namespace parlance {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/lstm_layer.h"
+
 namespace parlance {
 
 torch::Tensor locked_dropout(const torch::Tensor& x, double p, bool training) {
@@ -57,17 +59,14 @@ LmOutput AwdLstm::forward(const torch::Tensor& tokens, LmState& state) {
     // DropConnect: a fresh mask on the raw hidden-to-hidden weights, then the fused kernel.
     torch::Tensor w_hh = torch::dropout(L.w_hh, spec_.weight_p * m, train);
     last_w_hh_[l] = w_hh;
-    auto [out, h, c] = torch::lstm(x, {state[2 * l], state[2 * l + 1]}, {L.w_ih, w_hh, L.b_ih, L.b_hh},
-                                   /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0.0, train,
-                                   /*bidirectional=*/false, /*batch_first=*/false);
+    auto [out, h, c] = lstm_layer(x, state[2 * l], state[2 * l + 1], L.w_ih, w_hh, L.b_ih, L.b_hh);
     state[2 * l] = h;
     state[2 * l + 1] = c;
     raw = out;
     x = l + 1 < layers_.size() ? locked_dropout(out, spec_.hidden_p * m, train) : out;
   }
   torch::Tensor dropped = locked_dropout(raw, spec_.output_p * m, train);
-  torch::Tensor logits = torch::linear(dropped, emb_, dec_bias_);
-  return {logits, raw, dropped};
+  return {dropped, raw, emb_, dec_bias_};
 }
 
 std::vector<std::vector<torch::Tensor>> AwdLstm::layer_groups() {

@@ -2,8 +2,9 @@
 // AWD-LSTM (Merity et al. 2017) as fastai builds it: an embedding with
 // embedding dropout (whole rows), locked (variational) dropout on the input,
 // between layers and on the output, DropConnect on each layer's
-// hidden-to-hidden weights with a fresh mask every forward while still using
-// the fused LSTM kernel, and a decoder tied to the embedding.
+// hidden-to-hidden weights with a fresh mask every forward while still running
+// each layer as one fused op (models/lstm_layer.h: cuDNN on CUDA, our own
+// one-node LSTM on CPU), and a decoder tied to the embedding.
 #include "models/language_model.h"
 
 namespace parlance {

@@ -10,10 +10,14 @@
 
 namespace parlance {
 
+// The decoder is returned as its input and weights rather than as logits: the
+// training loss computes the (seq x bs x vocab) logits itself, once, in a
+// reused buffer (train/linear_cross_entropy.h).
 struct LmOutput {
-  torch::Tensor logits;      // (seq, bs, vocab)
-  torch::Tensor raw_last;    // last layer's output before output dropout (for TAR)
-  torch::Tensor dropped_last;  // last layer's output after output dropout (for AR)
+  torch::Tensor hidden;  // (seq, bs, n): the decoder's input, after output dropout (AR applies here)
+  torch::Tensor raw;     // the last layer's output before output dropout (TAR applies here)
+  torch::Tensor decoder_weight, decoder_bias;  // (vocab, n), (vocab)
+  torch::Tensor logits() const { return torch::linear(hidden, decoder_weight, decoder_bias); }  // (seq, bs, vocab)
 };
 
 // Recurrent state carried between batches: one (h, c) pair per layer, or

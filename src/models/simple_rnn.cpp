@@ -39,8 +39,7 @@ LmOutput SimpleRnnLm::forward(const torch::Tensor& tokens, LmState& state) {
       break;
     }
   }
-  torch::Tensor logits = torch::linear(out, tied_ ? emb_->weight : dec_weight_, dec_bias_);
-  return {logits, out, out};
+  return {out, out, tied_ ? emb_->weight : dec_weight_, dec_bias_};
 }
 
 std::vector<std::vector<torch::Tensor>> SimpleRnnLm::layer_groups() {

@@ -41,7 +41,7 @@ void load_weights(const std::string& path, LanguageModel& model) {
   fs::path file = fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
   if (!fs::exists(file)) throw UserError(file.string() + ": no checkpoint to initialize from");
   torch::serialize::InputArchive archive, model_archive;
-  archive.load_from(file.string());
+  archive.load_from(file.string(), torch::kCPU);  // written on a GPU or not; the caller moves the model
   archive.read("model", model_archive);
   try {
     model.load(model_archive);
@@ -55,7 +55,8 @@ CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& mode
                                     const std::vector<std::string>& extra_names) {
   if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");
   torch::serialize::InputArchive archive, model_archive, opt_archive;
-  archive.load_from(path);
+  // Straight onto the model's device: the optimizer state must live where the parameters do.
+  archive.load_from(path, model.parameters().front().device());
   archive.read("model", model_archive);
   archive.read("optimizer", opt_archive);
   model.load(model_archive);
@@ -75,7 +76,7 @@ LoadedModel load_checkpoint(const std::string& path, const std::string& data_ove
   if (!fs::exists(file)) throw UserError(file.string() + ": no such checkpoint");
   torch::serialize::InputArchive archive;
   try {
-    archive.load_from(file.string());
+    archive.load_from(file.string(), torch::kCPU);
   } catch (const c10::Error& e) {
     throw UserError(file.string() + ": not a parlance checkpoint (" + std::string(e.what_without_backtrace()) + ")");
   }

@@ -1,5 +1,7 @@
 #include "train/lm_loss.h"
 
+#include "train/linear_cross_entropy.h"
+
 namespace parlance {
 
 torch::Tensor activation_reg(const torch::Tensor& dropped, double alpha) {
@@ -13,11 +15,11 @@ torch::Tensor temporal_activation_reg(const torch::Tensor& raw, double beta) {
 }
 
 LmLoss lm_loss(const LmOutput& out, const torch::Tensor& targets, double alpha, double beta) {
-  auto logits = out.logits.reshape({-1, out.logits.size(-1)}).to(torch::kFloat32);
-  torch::Tensor ce = torch::nn::functional::cross_entropy(logits, targets.reshape({-1}));
+  auto features = out.hidden.reshape({-1, out.hidden.size(-1)});
+  torch::Tensor ce = linear_cross_entropy(features, out.decoder_weight, out.decoder_bias, targets.reshape({-1}));
   torch::Tensor total = ce;
-  if (alpha != 0) total = total + activation_reg(out.dropped_last, alpha);
-  if (beta != 0) total = total + temporal_activation_reg(out.raw_last, beta);
+  if (alpha != 0) total = total + activation_reg(out.hidden, alpha);
+  if (beta != 0) total = total + temporal_activation_reg(out.raw, beta);
   return {total, ce.detach()};
 }
 

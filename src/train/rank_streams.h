@@ -17,6 +17,7 @@ class H5File;
 
 class RankStreams {
  public:
+  RankStreams() = default;
   // `tokens`: the plan's range of the split, in reading order (already reversed
   // for a backward LM): bs streams of stream_len tokens back to back.
   RankStreams(const std::vector<int32_t>& tokens, int64_t bs, int64_t stream_len);
@@ -34,7 +35,7 @@ class RankStreams {
   torch::Tensor targets(int64_t pos, int64_t len) const { return data_.narrow(0, pos + 1, len); }
 
  private:
-  int64_t bs_;
+  int64_t bs_ = 0;
   torch::Tensor data_;  // (stream_len, bs): column c is stream c
 };
 

@@ -47,7 +47,7 @@ std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& pro
   LmState state = lm.model->initial_state(1, torch::kCPU);
   torch::Tensor input = torch::tensor(ids, torch::kInt64).view({-1, 1});
   for (int64_t n = 0; n < opts.words; ++n) {
-    auto logits = lm.model->forward(input, state).logits[-1][0].to(torch::kFloat32);  // last position
+    auto logits = lm.model->forward(input, state).logits()[-1][0].to(torch::kFloat32);  // last position
     if (opts.no_unk) {
       logits[0] = -std::numeric_limits<float>::infinity();  // xxunk
       if (logits.size(0) > 1) logits[1] = -std::numeric_limits<float>::infinity();  // xxpad

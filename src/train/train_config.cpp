@@ -54,6 +54,9 @@ const std::vector<KeySpec>& train_schema() {
       {"train.seed", K::Int, "seed", 0, 9.2e18},
       {"train.threads", K::Int, "LibTorch threads per rank", 1, 1024},
       {"train.backend", K::String, "gradient communicator", {}, {}, {"auto", "mpi", "nccl"}},
+      {"train.device", K::String, "where to train (auto: CUDA when available)", {}, {}, {"auto", "cpu", "cuda"}},
+      {"train.precision", K::String, "mixed precision on CUDA (autocast); CPU stays fp32", {}, {}, {"fp32", "bf16", "fp16"}},
+      {"train.loss_scale", K::Float, "fp16: initial dynamic loss scale", 1, 1e30},
       {"train.checkpoint_every", K::Int, "checkpoint every N steps (0: per epoch only)", 0, 1e12},
       {"train.max_steps", K::Int, "stop after N optimizer steps (0: no limit)", 0, 1e12},
       {"train.save_encoder", K::Bool, "also write RUN/encoder.pt (the encoder alone, for classifiers)"},
@@ -114,6 +117,9 @@ TrainConfig train_config_from(const Config& cfg) {
   t.seed = static_cast<uint64_t>(cfg.get_int("train.seed", 42));
   t.threads = cfg.get_int("train.threads", t.threads);
   t.backend = cfg.get_string("train.backend", t.backend);
+  t.device = cfg.get_string("train.device", t.device);
+  t.precision = cfg.get_string("train.precision", t.precision);
+  t.loss_scale = cfg.get_float("train.loss_scale", t.loss_scale);
   t.checkpoint_every = cfg.get_int("train.checkpoint_every", 0);
   t.max_steps = cfg.get_int("train.max_steps", 0);
   t.save_encoder = cfg.get_bool("train.save_encoder", false);

@@ -28,6 +28,9 @@ struct TrainConfig {
   uint64_t seed = 42;
   int64_t threads = 1;
   std::string backend = "auto";
+  std::string device = "auto";     // auto | cpu | cuda (auto: CUDA when LibTorch sees a GPU)
+  std::string precision = "fp32";  // fp32 | bf16 | fp16 (autocast; CUDA only)
+  double loss_scale = 65536.0;     // fp16: initial dynamic loss scale
   int64_t checkpoint_every = 0;  // steps; 0 = end of each epoch only
   int64_t max_steps = 0;         // stop after this many steps in all (0 = no limit); for tests and smoke runs
   bool save_encoder = false;     // write RUN/encoder.pt (embedding + LSTM layers) for a classifier

@@ -12,4 +12,11 @@ class UserError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An error every rank has agreed on (all read the same recipe and failed the
+// same way): rank 0 reports it, all ranks exit 1 without an abort.
+class AgreedError : public UserError {
+ public:
+  using UserError::UserError;
+};
+
 }  // namespace parlance

@@ -56,10 +56,10 @@ TEST(AwdLstm, StateCarriesAcrossBatchesAndDecoderIsTied) {
   m.eval();
   auto tokens = torch::randint(0, 50, {10, 2}, torch::kInt64);
   auto s1 = m.initial_state(2, torch::kCPU);
-  auto whole = m.forward(tokens, s1).logits;
+  auto whole = m.forward(tokens, s1).logits();
   auto s2 = m.initial_state(2, torch::kCPU);
-  auto a = m.forward(tokens.narrow(0, 0, 4), s2).logits;
-  auto b = m.forward(tokens.narrow(0, 4, 6), s2).logits;
+  auto a = m.forward(tokens.narrow(0, 0, 4), s2).logits();
+  auto b = m.forward(tokens.narrow(0, 4, 6), s2).logits();
   EXPECT_TRUE(torch::allclose(torch::cat({a, b}), whole, 1e-5, 1e-6));
   // No separate decoder weight: the logits use the embedding matrix.
   EXPECT_EQ(m.named_parameters().find("decoder_weight"), nullptr);
@@ -70,7 +70,7 @@ TEST(AwdLstm, StateCarriesAcrossBatchesAndDecoderIsTied) {
     params["encoder_weight"].mul_(2);
   }
   auto s3 = m.initial_state(2, torch::kCPU);
-  EXPECT_FALSE(torch::allclose(m.forward(tokens, s3).logits, whole));
+  EXPECT_FALSE(torch::allclose(m.forward(tokens, s3).logits(), whole));
 }
 
 TEST(LmLoss, ArTarMatchTheirFormulas) {
@@ -78,7 +78,8 @@ TEST(LmLoss, ArTarMatchTheirFormulas) {
   auto raw = torch::tensor({1.0f, 1.0f, 2.0f, 4.0f}).reshape({2, 1, 2});
   EXPECT_FLOAT_EQ(activation_reg(dropped, 2.0).item<float>(), 2.0f * (1 + 4 + 9 + 16) / 4.0f);
   EXPECT_FLOAT_EQ(temporal_activation_reg(raw, 1.0).item<float>(), (1.0f + 9.0f) / 2.0f);
-  LmOutput out{torch::zeros({2, 1, 5}), raw, dropped};
+  // Zero decoder weights: uniform logits over 5 words.
+  LmOutput out{dropped, raw, torch::zeros({5, 2}), torch::zeros({5})};
   auto l = lm_loss(out, torch::zeros({2, 1}, torch::kInt64), 2.0, 1.0);
   EXPECT_NEAR(l.ce.item<float>(), std::log(5.0f), 1e-6);
   EXPECT_NEAR(l.total.item<float>(), std::log(5.0f) + 15.0f + 5.0f, 1e-5);
@@ -93,10 +94,10 @@ TEST(Lesson7Models, StateCarriesAcrossBatchesForEveryCell) {
     m->eval();
     auto tokens = torch::randint(0, 50, {9, 3}, torch::kInt64);
     auto s1 = m->initial_state(3, torch::kCPU);
-    auto whole = m->forward(tokens, s1).logits;
+    auto whole = m->forward(tokens, s1).logits();
     auto s2 = m->initial_state(3, torch::kCPU);
-    auto a = m->forward(tokens.narrow(0, 0, 5), s2).logits;
-    auto b = m->forward(tokens.narrow(0, 5, 4), s2).logits;
+    auto a = m->forward(tokens.narrow(0, 0, 5), s2).logits();
+    auto b = m->forward(tokens.narrow(0, 5, 4), s2).logits();
     EXPECT_TRUE(torch::allclose(torch::cat({a, b}), whole, 1e-5, 1e-6)) << arch;
     EXPECT_EQ(whole.sizes(), (std::vector<int64_t>{9, 3, 50})) << arch;
     EXPECT_EQ(m->named_parameters().find("decoder_weight"), nullptr) << arch;  // tied: emb == hidden
