@@ -185,8 +185,8 @@ def train(argv):
 
     with h5py.File(args.data, 'r') as f:
         vocab = f['vocab/itos'].shape[0]
-        data = {'train': streams(f, 'train', bs), 'valid': streams(f, 'valid', valid_bs),
-                'test': streams(f, 'test', valid_bs)}
+        data = {split: streams(f, split, bs if split == 'train' else valid_bs)
+                for split in ('train', 'valid', 'test') if split in f}
 
     torch.manual_seed(seed)
     model = AwdLstm(vocab, m.get('emb', 400), m.get('hidden', 1150), m.get('layers', 3), m.get('drop_mult', 1.0))
@@ -258,11 +258,11 @@ def train(argv):
         history.append(row)
         if rank == 0:
             print(json.dumps(row), flush=True)
-    test_loss, test_acc = evaluate('test')
+    test_loss, test_acc = evaluate('test') if 'test' in data else (None, None)
     if rank == 0:
         result = {'impl': 'pytorch-python', 'ranks': world, 'recipe': args.config, 'epochs': history,
-                  'valid_perplexity': history[-1]['perplexity'], 'test_perplexity': math.exp(test_loss),
-                  'test_accuracy': test_acc}
+                  'valid_perplexity': history[-1]['perplexity'],
+                  'test_perplexity': math.exp(test_loss) if test_loss is not None else None, 'test_accuracy': test_acc}
         tmp = args.out + '.tmp'
         with open(tmp, 'w') as f:
             json.dump(result, f, indent=1)

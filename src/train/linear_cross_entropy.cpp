@@ -27,15 +27,29 @@ class CpuLinearCrossEntropy : public torch::autograd::Function<CpuLinearCrossEnt
  public:
   static variable_list forward(AutogradContext* ctx, Tensor x, Tensor w, Tensor b, Tensor y) {
     const int64_t n = x.size(0), v = w.size(0);
+    // The bias rides in the product as an extra input column of ones: a
+    // product that overwrites its output is cheaper than addmm's bias copy
+    // into it first, and the backward's weight product then yields the bias
+    // gradient too, with no separate pass over the logits.
+    Tensor xa = torch::cat({x, torch::ones({n, 1}, x.options())}, 1);
+    Tensor wa = torch::cat({w, b.reshape({v, 1})}, 1);
     Tensor probs = workspace(n, v, x.options());
-    torch::addmm_out(probs, b, x, w.t());
+    torch::mm_out(probs, xa, wa.t());
     Tensor yy = y.reshape({n, 1});
     Tensor target_logit = probs.gather(1, yy);
-    Tensor row_max = std::get<0>(probs.max(1, /*keepdim=*/true));
-    probs.sub_(row_max).exp_();
-    Tensor sum = probs.sum(1, /*keepdim=*/true);
+    // Row max, exp(logit - max) and row sum, a few rows at a time so that
+    // each block is read from memory once and stays in cache for the rest.
+    Tensor row_max = torch::empty({n, 1}, x.options()), sum = torch::empty({n, 1}, x.options());
+    const int64_t rows = std::max<int64_t>(1, (int64_t{1} << 18) / v);  // ~1 MB of fp32 logits
+    for (int64_t r = 0; r < n; r += rows) {
+      const int64_t k = std::min(rows, n - r);
+      Tensor block = probs.narrow(0, r, k), m = row_max.narrow(0, r, k), s = sum.narrow(0, r, k);
+      torch::amax_out(m, block, 1, /*keepdim=*/true);
+      block.sub_(m).exp_();
+      torch::sum_out(s, block, 1, /*keepdim=*/true);
+    }
     Tensor loss = (sum.log() + row_max - target_logit).mean();
-    ctx->save_for_backward({x, w, yy, sum});
+    ctx->save_for_backward({xa, wa, yy, sum});
     // Not a saved variable: the backward overwrites it in place, which the
     // saved-variable version check would (rightly) refuse.
     ctx->saved_data["exp"] = probs;
@@ -44,19 +58,24 @@ class CpuLinearCrossEntropy : public torch::autograd::Function<CpuLinearCrossEnt
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     auto saved = ctx->get_saved_variables();
-    const Tensor &x = saved[0], &w = saved[1], &yy = saved[2], &sum = saved[3];
+    const Tensor &xa = saved[0], &wa = saved[1], &yy = saved[2], &sum = saved[3];
     TORCH_CHECK(ctx->saved_data.count("exp"), "linear_cross_entropy: backward can run only once (retain_graph is not supported)");
     Tensor g = ctx->saved_data["exp"].toTensor();
     ctx->saved_data.erase("exp");
-    const int64_t n = x.size(0);
-    // d loss / d logits = (softmax - one_hot(y)) * grad / n, built in place.
-    g.div_(sum);
-    g.scatter_add_(1, yy, torch::full({n, 1}, -1.0, g.options()));
-    g.mul_(grads[0] / static_cast<double>(n));
-    Tensor dx = ctx->needs_input_grad(0) ? g.mm(w) : Tensor();
-    Tensor dw = ctx->needs_input_grad(1) ? g.t().mm(x) : Tensor();
-    Tensor db = ctx->needs_input_grad(2) ? g.sum(0) : Tensor();
-    return {dx, dw, db, Tensor()};
+    const int64_t n = xa.size(0), e = xa.size(1) - 1;
+    // d loss / d logits = (softmax - one_hot(y)) * grad / n, built in place:
+    // one pass scales exp(logit - max) by grad / (n * row sum).
+    const Tensor scale = grads[0] / static_cast<double>(n);
+    g.mul_(scale / sum);
+    g.scatter_add_(1, yy, (-scale).expand({n, 1}).to(g.dtype()));
+    Tensor dx = ctx->needs_input_grad(0) ? g.mm(wa.narrow(1, 0, e)) : Tensor();
+    Tensor dw, db;
+    if (ctx->needs_input_grad(1) || ctx->needs_input_grad(2)) {
+      Tensor dwa = g.t().mm(xa);  // (v, e + 1): the weight gradient, then the bias gradient
+      dw = dwa.narrow(1, 0, e);
+      db = dwa.select(1, e);
+    }
+    return {dx, ctx->needs_input_grad(1) ? dw : Tensor(), ctx->needs_input_grad(2) ? db : Tensor(), Tensor()};
   }
 };
 

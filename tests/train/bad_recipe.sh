@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# bad_recipe.sh WORKDIR: training requests this machine cannot honour (CUDA,
+# mixed precision or NCCL without a GPU, an unknown precision) fail on every
+# rank with one clear line, exit 1 and no hang, before any run folder appears.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${PARLANCE_BIN:-$root/build/parlance}
+work=$1; rm -rf "$work"; mkdir -p "$work"
+"$bin" demo-data human-numbers --out "$work/hn"
+"$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+expect_error() {  # expect_error PATTERN ARGS...
+  local pattern=$1; shift
+  set +e
+  timeout 120 "$root/launch/mpirun" 2 "$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/run" "$@" \
+    > "$work/out" 2> "$work/err"
+  local rc=$?
+  set -e
+  [ $rc -ne 124 ] || { echo "FAIL ($*): hung"; exit 1; }
+  [ $rc -ne 0 ] || { echo "FAIL ($*): exit status 0"; exit 1; }
+  grep -q "$pattern" "$work/err" || { echo "FAIL ($*): expected '$pattern' in:"; cat "$work/err"; exit 1; }
+  [ ! -e "$work/run" ] || { echo "FAIL ($*): a run folder was created"; exit 1; }
+  echo "ok ($*): $(grep -m1 "$pattern" "$work/err")"
+}
+expect_error 'needs a CUDA device; CPU training stays fp32' --set train.precision=bf16
+expect_error 'needs a CUDA device; CPU training stays fp32' --set train.precision=fp16 --set train.device=cpu
+expect_error 'train.device = "cuda", but this LibTorch sees no CUDA device' --set train.device=cuda
+expect_error 'train.backend = "nccl" needs CUDA tensors' --set train.backend=nccl
+expect_error 'train.precision' --set train.precision=fp8
+echo "all bad recipes rejected"
