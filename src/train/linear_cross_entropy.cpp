@@ -72,10 +72,10 @@ class CpuLinearCrossEntropy : public torch::autograd::Function<CpuLinearCrossEnt
     Tensor dw, db;
     if (ctx->needs_input_grad(1) || ctx->needs_input_grad(2)) {
       Tensor dwa = g.t().mm(xa);  // (v, e + 1): the weight gradient, then the bias gradient
-      dw = dwa.narrow(1, 0, e);
-      db = dwa.select(1, e);
+      if (ctx->needs_input_grad(1)) dw = dwa.narrow(1, 0, e);
+      if (ctx->needs_input_grad(2)) db = dwa.select(1, e);
     }
-    return {dx, ctx->needs_input_grad(1) ? dw : Tensor(), ctx->needs_input_grad(2) ? db : Tensor(), Tensor()};
+    return {dx, dw, db, Tensor()};
   }
 };
 

@@ -3,11 +3,9 @@
 # mixed precision or NCCL without a GPU, an unknown precision) fail on every
 # rank with one clear line, exit 1 and no hang, before any run folder appears.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${PARLANCE_BIN:-$root/build/parlance}
+source "$(dirname "$0")/common.sh"
 work=$1; rm -rf "$work"; mkdir -p "$work"
-"$bin" demo-data human-numbers --out "$work/hn"
-"$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+prep_human_numbers "$work"
 expect_error() {  # expect_error PATTERN ARGS...
   local pattern=$1; shift
   set +e

@@ -2,11 +2,9 @@
 # human_numbers_e2e.sh WORKDIR: demo-data → prep (2 ranks) → train (2 ranks)
 # → accuracy >= 0.80 → eval agrees → generate produces text.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${PARLANCE_BIN:-$root/build/parlance}
+source "$(dirname "$0")/common.sh"
 work=$1; rm -rf "$work"; mkdir -p "$work"
-"$bin" demo-data human-numbers --out "$work/hn"
-"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+prep_human_numbers "$work"
 "$root/launch/mpirun" 2 "$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/run"
 last=$(tail -n 1 "$work/run/metrics.jsonl")
 echo "last epoch: $last"

@@ -3,12 +3,10 @@
 # exactly the weights of an uninterrupted run (CPU, 2 ranks); and a failure on
 # one rank stops every rank promptly with the original error.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${PARLANCE_BIN:-$root/build/parlance}
+source "$(dirname "$0")/common.sh"
 digest=${DIGEST_BIN:?}
 work=$1; rm -rf "$work"; mkdir -p "$work"
-"$bin" demo-data human-numbers --out "$work/hn"
-"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" --out "$work/hn.h5"
+prep_human_numbers "$work"
 common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" --set train.save_encoder=true > "$work/a.out"
 [ -s "$work/a/encoder.pt" ] || { echo "FAIL: no encoder.pt"; exit 1; }

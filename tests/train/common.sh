@@ -1,0 +1,11 @@
+# Sourced by the training test scripts: where the repository and the binary
+# are, and the demo corpus every one of them trains on.
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+bin=${PARLANCE_BIN:-$root/build/parlance}
+
+# prep_human_numbers WORK: writes the human-numbers corpus to WORK/hn and its
+# prepared form (2 ranks) to WORK/hn.h5.
+prep_human_numbers() {
+  "$bin" demo-data human-numbers --out "$1/hn"
+  "$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$1/hn" --out "$1/hn.h5"
+}
