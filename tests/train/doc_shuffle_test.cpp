@@ -13,8 +13,11 @@ namespace parlance {
 namespace {
 
 // A tiny prepared split written with the HDF5 C API: token i has value i.
+// Named after the test: ctest runs this binary's tests as parallel processes,
+// and two of them creating one file fail on HDF5's file lock.
 std::string write_split(const std::vector<int64_t>& lengths) {
-  auto path = (std::filesystem::temp_directory_path() / "parlance_shuffle_test.h5").string();
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  auto path = (std::filesystem::temp_directory_path() / ("parlance_shuffle_" + test + ".h5")).string();
   std::vector<int64_t> offsets{0};
   for (auto l : lengths) offsets.push_back(offsets.back() + l);
   std::vector<int32_t> tokens(static_cast<size_t>(offsets.back()));
