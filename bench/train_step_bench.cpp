@@ -5,12 +5,12 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "dist/communicator.h"
-#include "dist/gradient_reducer.h"
-#include "dist/mpi_world.h"
+#include "comm/communicator.h"
+#include "comm/gradient_reducer.h"
+#include "comm/mpi_world.h"
 #include "models/awd_lstm.h"
 #include "train/grad_clip.h"
-#include "train/lm_loss.h"
+#include "lm/lm_loss.h"
 
 int main(int argc, char** argv) {
   using namespace parlance;

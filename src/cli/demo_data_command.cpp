@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "data/human_numbers.h"
-#include "dist/mpi_world.h"
+#include "comm/mpi_world.h"
 
 namespace parlance::cli {
 

@@ -5,7 +5,8 @@
 
 #include "cli/commands.h"
 #include "data/h5_file.h"
-#include "dist/mpi_world.h"
+#include "data/prepared_dataset.h"
+#include "comm/mpi_world.h"
 #include "util/error.h"
 
 namespace parlance::cli {
@@ -21,34 +22,34 @@ std::string decode(const std::vector<int32_t>& ids, const std::vector<std::strin
 }
 
 int inspect(const std::string& path, const std::string& want_split, int64_t n_decode) {
-  H5File f(path, H5File::Mode::Read);
-  auto splits = nlohmann::json::parse(f.attr_string("/", "splits")).get<std::vector<std::string>>();
-  auto streams = nlohmann::json::parse(f.attr_string("/", "streams")).get<std::vector<std::string>>();
-  auto tok = nlohmann::json::parse(f.attr_string("/", "tokenizer"));
-  std::printf("%s: dataset \"%s\", tokenizer %s, written by parlance %s\n", path.c_str(),
-              f.attr_string("/", "name").c_str(), tok["kind"].get<std::string>().c_str(),
-              f.attr_string("/", "program_version").c_str());
+  PreparedDataset data(path);
+  const H5File& f = data.file();
+  auto splits = data.splits();
+  auto streams = data.streams();
+  auto tok = nlohmann::json::parse(data.tokenizer_json());
+  std::printf("%s: dataset \"%s\", tokenizer %s, written by parlance %s\n", path.c_str(), data.name().c_str(),
+              tok["kind"].get<std::string>().c_str(), f.attr_string("/", "program_version").c_str());
   std::vector<std::vector<std::string>> itos;
   for (const auto& s : streams) {
-    itos.push_back(f.read_strings((s.empty() ? "/vocab" : "/" + s + "_vocab") + std::string("/itos")));
+    itos.push_back(data.itos(s));
     std::printf("vocab%s: %zu entries\n", s.empty() ? "" : (" (" + s + ")").c_str(), itos.back().size());
   }
   std::vector<std::string> classes;
-  if (f.exists("/classes")) classes = f.read_strings("/classes");
+  if (data.labelled()) classes = data.classes();
   for (const auto& split : splits) {
     for (size_t k = 0; k < streams.size(); ++k) {
-      std::string pre = "/" + split + "/" + (streams[k].empty() ? "" : streams[k] + "_");
-      uint64_t n_tok = f.length(pre + "tokens"), n_doc = f.length(pre + "doc_offsets") - 1;
+      const std::string tokens = prepared::tokens(split, streams[k]);
+      uint64_t n_tok = f.length(tokens), n_doc = f.length(prepared::doc_offsets(split, streams[k])) - 1;
       uint64_t unk = 0;
       constexpr uint64_t kSlice = 1 << 22;
       for (uint64_t off = 0; off < n_tok; off += kSlice)
-        for (auto id : f.read<int32_t>(pre + "tokens", off, kSlice)) unk += id == 0;
+        for (auto id : f.read<int32_t>(tokens, off, kSlice)) unk += id == 0;
       std::printf("%-8s%s %10llu docs %12llu tokens  unk %.3f%%\n", split.c_str(),
                   streams[k].empty() ? "" : (" " + streams[k]).c_str(), static_cast<unsigned long long>(n_doc),
                   static_cast<unsigned long long>(n_tok), n_tok ? 100.0 * static_cast<double>(unk) / static_cast<double>(n_tok) : 0.0);
     }
-    if (f.exists("/" + split + "/labels")) {
-      auto labels = f.read<int32_t>("/" + split + "/labels");
+    if (f.exists(prepared::labels(split))) {
+      auto labels = data.labels(split);
       std::vector<uint64_t> counts(classes.size() + 1, 0);
       for (auto l : labels) ++counts[l < 0 ? classes.size() : static_cast<size_t>(l)];
       std::printf("         labels:");
@@ -64,8 +65,7 @@ int inspect(const std::string& path, const std::string& want_split, int64_t n_de
       throw UserError(path + ": no split \"" + want_split + "\"");
     const bool chars = tok["kind"] == "char";
     for (size_t k = 0; k < streams.size(); ++k) {
-      std::string pre = "/" + want_split + "/" + (streams[k].empty() ? "" : streams[k] + "_");
-      auto ids = f.read<int32_t>(pre + "tokens", 0, static_cast<uint64_t>(n_decode));
+      auto ids = data.tokens(want_split, 0, static_cast<uint64_t>(n_decode), streams[k]);
       std::printf("--- first %zu tokens of %s%s ---\n%s\n", ids.size(), want_split.c_str(),
                   streams[k].empty() ? "" : (" (" + streams[k] + ")").c_str(), decode(ids, itos[k], chars).c_str());
     }

@@ -3,14 +3,14 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "data/h5_file.h"
+#include "data/prepared_dataset.h"
 #include "util/error.h"
-#include "dist/communicator.h"
-#include "dist/mpi_world.h"
+#include "comm/communicator.h"
+#include "comm/mpi_world.h"
 #include "train/checkpoint.h"
-#include "train/lm_trainer.h"
-#include "train/rank_streams.h"
-#include "train/text_generator.h"
+#include "lm/language_model_task.h"
+#include "lm/rank_streams.h"
+#include "lm/text_generator.h"
 
 namespace parlance::cli {
 
@@ -29,11 +29,20 @@ Command add_eval(CLI::App& app) {
     LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
     auto comm = make_communicator("mpi");
     const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;
-    H5File data(lm.cfg.data, H5File::Mode::Read);
-    const std::string ds = "/" + a->split + "/tokens";
-    if (!data.exists(ds)) throw AgreedError(lm.cfg.data + ": no split \"" + a->split + "\"");
-    auto plan = plan_streams(static_cast<int64_t>(data.length(ds)), comm->size(), comm->rank(), bs, lm.cfg.backwards);
-    Sums s = allreduce_sums(*comm, evaluate_lm(*lm.model, RankStreams::load(data, a->split, plan, bs), bptt));
+    std::unique_ptr<PreparedDataset> data;
+    try {  // every rank opens the same file: an error here is one they all agree on
+      data = std::make_unique<PreparedDataset>(lm.cfg.data);
+      data->n_tokens(a->split);
+      if (data->itos() != lm.itos)
+        throw UserError(lm.cfg.data + ": its vocabulary is not the model's (" + std::to_string(data->itos().size()) +
+                        " vs " + std::to_string(lm.itos.size()) + " entries, or another order); evaluate on data "
+                        "prepared with prep.vocab_from = the model's training file");
+    } catch (const UserError& e) {
+      throw AgreedError(e.what());
+    }
+    auto plan = plan_streams(static_cast<int64_t>(data->n_tokens(a->split)), comm->size(), comm->rank(), bs,
+                             lm.cfg.backwards);
+    LmSums s = allreduce_sums(*comm, evaluate_lm(*lm.model, RankStreams::load(*data, a->split, plan, bs), bptt));
     if (comm->rank() == 0) {
       double loss = s.loss / s.tokens;
       std::printf("%s %s: loss %.4f perplexity %.3f accuracy %.4f (%.0f tokens)\n", lm.cfg.data.c_str(),

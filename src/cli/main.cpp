@@ -9,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "util/error.h"
-#include "dist/mpi_world.h"
+#include "comm/mpi_world.h"
 
 int main(int argc, char** argv) {
   parlance::mpi::World world(&argc, &argv);

@@ -5,7 +5,7 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "data/prep_pipeline.h"
-#include "dist/mpi_world.h"
+#include "comm/mpi_world.h"
 
 namespace parlance::cli {
 namespace {

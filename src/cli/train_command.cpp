@@ -4,11 +4,11 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "util/error.h"
-#include "dist/communicator.h"
-#include "dist/mpi_world.h"
-#include "train/lm_trainer.h"
+#include "comm/communicator.h"
+#include "comm/mpi_world.h"
+#include "train/lr_finder.h"
+#include "train/run_training.h"
 #include "train/train_config.h"
-#include "train/train_session.h"
 
 namespace parlance::cli {
 namespace {
@@ -58,19 +58,19 @@ Command add_train(CLI::App& app) {
     TrainConfig cfg = a->recipe.load();
     auto comm = make_communicator(communicator_backend(cfg));
     if (comm->rank() == 0)
-      std::printf("training %s on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.model.arch.c_str(),
+      std::printf("training %s (%s) on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.task.c_str(), cfg.model.arch.c_str(),
                   cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
     std::unique_ptr<ProgressBar> bar;
     int64_t bar_epoch = -1;
-    auto progress = [&](int64_t epoch, int64_t step, int64_t steps, double tokens_per_s) {
+    auto progress = [&](int64_t epoch, int64_t step, int64_t steps, double per_s) {
       if (epoch != bar_epoch) bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch)), bar_epoch = epoch;
       char detail[64];
-      std::snprintf(detail, sizeof detail, "%lld/%lld steps %.0f tokens/s", static_cast<long long>(step),
-                    static_cast<long long>(steps), tokens_per_s);
+      std::snprintf(detail, sizeof detail, "%lld/%lld steps %.0f/s", static_cast<long long>(step),
+                    static_cast<long long>(steps), per_s);
       bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
       if (step == steps) bar->finish();
     };
-    train_language_model(cfg, *comm, a->resume, progress);
+    run_training(cfg, *comm, a->resume, progress);
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;
   };
@@ -89,9 +89,12 @@ Command add_lr_find(CLI::App& app) {
   app.add_option("--iters", a->iters, "steps of the sweep")->check(CLI::Range(int64_t{2}, int64_t{1000000}));
   return [a] {
     TrainConfig cfg = a->recipe.load();
+    cfg.accumulate = 1;  // the sweep steps after every micro-batch
     auto comm = make_communicator(communicator_backend(cfg));
-    auto pts = lr_find(cfg, *comm, a->start, a->end, a->iters);
+    OpenedTraining t = open_training(cfg, *comm, /*resume=*/false);
+    auto pts = lr_find(*t.task, *t.session, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {
+      write_lr_find(cfg.run_dir, pts);
       size_t best = 0;
       for (size_t i = 0; i < pts.size(); ++i)
         if (pts[i].smoothed_loss < pts[best].smoothed_loss) best = i;

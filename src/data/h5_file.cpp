@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "dist/mpi_world.h"
+#include "comm/mpi_world.h"
 #include "util/error.h"
 
 namespace parlance {
@@ -21,19 +21,21 @@ struct H5Handle {
   operator hid_t() const { return id; }
 };
 
-void check(herr_t rc, const std::string& what) {
-  if (rc < 0) throw std::runtime_error("HDF5: " + what + " failed");
+// Checked HDF5 calls name the file and the operation; HDF5 has already
+// printed its own error stack to stderr by then.
+void check(const std::string& file, herr_t rc, const std::string& what) {
+  if (rc < 0) throw std::runtime_error(file + ": HDF5 " + what + " failed (HDF5's error stack above says why)");
 }
 
-hid_t check_id(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: " + what + " failed");
+hid_t check_id(const std::string& file, hid_t id, const std::string& what) {
+  check(file, id < 0 ? -1 : 0, what);
   return id;
 }
 
 H5Handle vlen_utf8_type() {
   H5Handle t{H5Tcopy(H5T_C_S1), H5Tclose};
-  check(H5Tset_size(t, H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset");
+  check("(string type)", H5Tset_size(t, H5T_VARIABLE), "H5Tset_size");
+  check("(string type)", H5Tset_cset(t, H5T_CSET_UTF8), "H5Tset_cset");
   return t;
 }
 
@@ -43,7 +45,7 @@ constexpr uint64_t kSliceBytes = 16ull << 20;  // per collective round, per rank
 
 ParallelH5Writer::ParallelH5Writer(const std::string& path) : path_(path) {
   H5Handle fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
-  check(H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "H5Pset_fapl_mpio");
+  check(path_, H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "H5Pset_fapl_mpio");
   file_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   if (file_ < 0) throw UserError(path + ": cannot create HDF5 file (does the folder exist and is it writable?)");
 }
@@ -53,12 +55,12 @@ ParallelH5Writer::~ParallelH5Writer() {
 }
 
 void ParallelH5Writer::close() {
-  if (file_ >= 0) check(H5Fclose(file_), "H5Fclose " + path_);
+  if (file_ >= 0) check(path_, H5Fclose(file_), "H5Fclose");
   file_ = -1;
 }
 
 void ParallelH5Writer::create_group(const std::string& name) {
-  H5Handle g{check_id(H5Gcreate2(file_, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
+  H5Handle g{check_id(path_, H5Gcreate2(file_, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
              H5Gclose};
 }
 
@@ -67,11 +69,11 @@ void ParallelH5Writer::write_concat_raw(const std::string& name, hid_t type, siz
   const uint64_t first = mpi::exscan_sum(local_n);
   const hsize_t total = mpi::allreduce_sum(local_n);
   H5Handle space{H5Screate_simple(1, &total, nullptr), H5Sclose};
-  H5Handle dset{check_id(H5Dcreate2(file_, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  H5Handle dset{check_id(path_, H5Dcreate2(file_, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                          "create dataset " + name),
                 H5Dclose};
   H5Handle dxpl{H5Pcreate(H5P_DATASET_XFER), H5Pclose};
-  check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
+  check(path_, H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "H5Pset_dxpl_mpio");
   const uint64_t slice = std::max<uint64_t>(1, kSliceBytes / elem);
   // Collective writes need every rank in every round, so the round count is
   // the largest over ranks; ranks with nothing left take part with an empty selection.
@@ -84,12 +86,12 @@ void ParallelH5Writer::write_concat_raw(const std::string& name, hid_t type, siz
     H5Handle file_space{H5Dget_space(dset), H5Sclose};
     if (n) {
       fill(buf.data(), begin, n);
-      check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr), "select");
+      check(path_, H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &offset, nullptr, &count, nullptr), "select");
     } else {
-      check(H5Sselect_none(file_space), "select none");
-      check(H5Sselect_none(mem), "select none");
+      check(path_, H5Sselect_none(file_space), "select none");
+      check(path_, H5Sselect_none(mem), "select none");
     }
-    check(H5Dwrite(dset, type, mem, file_space, dxpl, buf.data()), "write " + name);
+    check(path_, H5Dwrite(dset, type, mem, file_space, dxpl, buf.data()), "write " + name);
   }
 }
 
@@ -119,9 +121,9 @@ bool H5File::exists(const std::string& name) const {
 
 std::vector<std::string> H5File::children(const std::string& group) const {
   std::vector<std::string> out;
-  H5Handle g{check_id(H5Gopen2(file_, group.c_str(), H5P_DEFAULT), "open group " + group), H5Gclose};
+  H5Handle g{check_id(path_, H5Gopen2(file_, group.c_str(), H5P_DEFAULT), "open group " + group), H5Gclose};
   H5G_info_t info;
-  check(H5Gget_info(g, &info), "group info");
+  check(path_, H5Gget_info(g, &info), "group info");
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     ssize_t len = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     std::string name(static_cast<size_t>(len), '\0');
@@ -133,7 +135,7 @@ std::vector<std::string> H5File::children(const std::string& group) const {
 
 uint64_t H5File::length(const std::string& dataset) const {
   if (!exists(dataset)) throw UserError(path_ + ": no dataset " + dataset);
-  H5Handle d{check_id(H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
+  H5Handle d{check_id(path_, H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
   H5Handle s{H5Dget_space(d), H5Sclose};
   hsize_t dims[1] = {0};
   if (H5Sget_simple_extent_ndims(s) != 1) throw UserError(path_ + ": " + dataset + " is not one-dimensional");
@@ -142,20 +144,20 @@ uint64_t H5File::length(const std::string& dataset) const {
 }
 
 void H5File::read_raw(const std::string& dataset, hid_t type, void* dst, uint64_t first, uint64_t n) const {
-  H5Handle d{check_id(H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
+  H5Handle d{check_id(path_, H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
   H5Handle fs{H5Dget_space(d), H5Sclose};
   hsize_t off = first, cnt = n;
-  check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, nullptr, &cnt, nullptr), "select");
+  check(path_, H5Sselect_hyperslab(fs, H5S_SELECT_SET, &off, nullptr, &cnt, nullptr), "select");
   H5Handle ms{H5Screate_simple(1, &cnt, nullptr), H5Sclose};
-  check(H5Dread(d, type, ms, fs, H5P_DEFAULT, dst), "read " + dataset);
+  check(path_, H5Dread(d, type, ms, fs, H5P_DEFAULT, dst), "read " + dataset);
 }
 
 std::vector<std::string> H5File::read_strings(const std::string& dataset) const {
   uint64_t n = length(dataset);
   std::vector<char*> raw(n, nullptr);
-  H5Handle d{check_id(H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
+  H5Handle d{check_id(path_, H5Dopen2(file_, dataset.c_str(), H5P_DEFAULT), "open " + dataset), H5Dclose};
   H5Handle t = vlen_utf8_type();
-  if (n) check(H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + dataset);
+  if (n) check(path_, H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw.data()), "read " + dataset);
   std::vector<std::string> out;
   out.reserve(n);
   for (char* s : raw) out.emplace_back(s ? s : "");
@@ -167,16 +169,16 @@ std::vector<std::string> H5File::read_strings(const std::string& dataset) const 
 }
 
 void H5File::create_group(const std::string& name) {
-  H5Handle g{check_id(H5Gcreate2(file_, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
+  H5Handle g{check_id(path_, H5Gcreate2(file_, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
              H5Gclose};
 }
 
 void H5File::write_raw(const std::string& dataset, hid_t type, hsize_t n, const void* data) {
   H5Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
-  H5Handle d{check_id(H5Dcreate2(file_, dataset.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  H5Handle d{check_id(path_, H5Dcreate2(file_, dataset.c_str(), type, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                       "create " + dataset),
              H5Dclose};
-  if (n) check(H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + dataset);
+  if (n) check(path_, H5Dwrite(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + dataset);
 }
 
 void H5File::write_strings(const std::string& dataset, const std::vector<std::string>& values) {
@@ -203,21 +205,21 @@ std::string H5File::read_bytes(const std::string& dataset) const {
 void H5File::set_attr(const std::string& object, const std::string& name, const std::string& value) {
   H5Handle t = vlen_utf8_type();
   H5Handle s{H5Screate(H5S_SCALAR), H5Sclose};
-  H5Handle a{check_id(H5Acreate_by_name(file_, object.c_str(), name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT,
+  H5Handle a{check_id(path_, H5Acreate_by_name(file_, object.c_str(), name.c_str(), t, s, H5P_DEFAULT, H5P_DEFAULT,
                                         H5P_DEFAULT),
                       "create attribute " + name),
              H5Aclose};
   const char* p = value.c_str();
-  check(H5Awrite(a, t, &p), "write attribute " + name);
+  check(path_, H5Awrite(a, t, &p), "write attribute " + name);
 }
 
 void H5File::set_attr(const std::string& object, const std::string& name, int64_t value) {
   H5Handle s{H5Screate(H5S_SCALAR), H5Sclose};
-  H5Handle a{check_id(H5Acreate_by_name(file_, object.c_str(), name.c_str(), H5T_NATIVE_INT64, s, H5P_DEFAULT,
+  H5Handle a{check_id(path_, H5Acreate_by_name(file_, object.c_str(), name.c_str(), H5T_NATIVE_INT64, s, H5P_DEFAULT,
                                         H5P_DEFAULT, H5P_DEFAULT),
                       "create attribute " + name),
              H5Aclose};
-  check(H5Awrite(a, H5T_NATIVE_INT64, &value), "write attribute " + name);
+  check(path_, H5Awrite(a, H5T_NATIVE_INT64, &value), "write attribute " + name);
 }
 
 bool H5File::has_attr(const std::string& object, const std::string& name) const {
@@ -226,11 +228,11 @@ bool H5File::has_attr(const std::string& object, const std::string& name) const 
 
 std::string H5File::attr_string(const std::string& object, const std::string& name) const {
   if (!has_attr(object, name)) throw UserError(path_ + ": " + object + " has no attribute " + name);
-  H5Handle a{check_id(H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "open attr"),
+  H5Handle a{check_id(path_, H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "open attr"),
              H5Aclose};
   H5Handle t = vlen_utf8_type();
   char* p = nullptr;
-  check(H5Aread(a, t, &p), "read attribute " + name);
+  check(path_, H5Aread(a, t, &p), "read attribute " + name);
   std::string out = p ? p : "";
   H5free_memory(p);
   return out;
@@ -238,10 +240,10 @@ std::string H5File::attr_string(const std::string& object, const std::string& na
 
 int64_t H5File::attr_int(const std::string& object, const std::string& name) const {
   if (!has_attr(object, name)) throw UserError(path_ + ": " + object + " has no attribute " + name);
-  H5Handle a{check_id(H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "open attr"),
+  H5Handle a{check_id(path_, H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), "open attr"),
              H5Aclose};
   int64_t v = 0;
-  check(H5Aread(a, H5T_NATIVE_INT64, &v), "read attribute " + name);
+  check(path_, H5Aread(a, H5T_NATIVE_INT64, &v), "read attribute " + name);
   return v;
 }
 

@@ -17,13 +17,14 @@
 #include "data/corpus.h"
 #include "data/doc_parser.h"
 #include "data/h5_file.h"
+#include "data/prepared_dataset.h"
 #include "data/input_hash.h"
 #include "data/record_scan.h"
 #include "data/shard_plan.h"
 #include "data/spill_file.h"
 #include "data/token_table.h"
 #include "data/vocab.h"
-#include "dist/mpi_world.h"
+#include "comm/mpi_world.h"
 #include "text/fastai_rules.h"
 #include "text/sentencepiece_model.h"
 #include "text/tokenizer.h"
@@ -359,14 +360,6 @@ TokenTable merge_tables(const TokenTable& local) {
   return global;
 }
 
-std::string vocab_group(const std::vector<std::string>& stream_names, size_t s) {
-  return stream_names[s].empty() ? "/vocab" : "/" + stream_names[s] + "_vocab";
-}
-
-std::string prefix(const std::vector<std::string>& stream_names, size_t s) {
-  return stream_names[s].empty() ? "" : stream_names[s] + "_";
-}
-
 // Attributes on "/": enough to know what produced the file and from what.
 void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
                       const std::vector<uint64_t>& hashes) {
@@ -379,14 +372,14 @@ void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, co
     inputs.push_back({{"path", fs::absolute(corpus.tgt_path).lexically_normal().string()},
                       {"bytes", corpus.tgt_size},
                       {"xxh64", hex64(hashes.back())}});
-  f.set_attr("/", "format", "parlance-prep");
-  f.set_attr("/", "format_version", int64_t{1});
+  f.set_attr("/", "format", prepared::kFormat);
+  f.set_attr("/", "format_version", prepared::kFormatVersion);
   f.set_attr("/", "program_version", std::string(PARLANCE_VERSION));
   f.set_attr("/", "name", cfg.name);
   f.set_attr("/", "splits", nlohmann::json(sum.splits).dump());
   f.set_attr("/", "streams", nlohmann::json(sum.stream_names).dump());
-  f.set_attr("/", "tokenizer", tokenizer_options_json(cfg.tok));
-  if (cfg.parallel()) f.set_attr("/", "tgt_tokenizer", tokenizer_options_json(cfg.tok_tgt));
+  f.set_attr("/", prepared::tokenizer_attr(""), tokenizer_options_json(cfg.tok));
+  if (cfg.parallel()) f.set_attr("/", prepared::tokenizer_attr("tgt"), tokenizer_options_json(cfg.tok_tgt));
   f.set_attr("/", "inputs", inputs.dump());
   f.set_attr("/", "input_bytes", static_cast<int64_t>(corpus.total_bytes + corpus.tgt_size));
   f.set_attr("/", "repaired_bytes", static_cast<int64_t>(sum.repaired_bytes));
@@ -419,14 +412,14 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     data_begin = data_begins(corpus, cfg);
     if (corpus.record == RecordKind::Csv) DocParser check(cfg, corpus);  // header and column checks
     if (!cfg.vocab_from.empty()) {
-      H5File v(cfg.vocab_from, H5File::Mode::Read);
+      PreparedDataset v(cfg.vocab_from);
       for (size_t s = 0; s < nstreams; ++s) {
-        std::string ds = vocab_group(sum.stream_names, s) + "/itos";
-        if (!v.exists(ds)) throw UserError(cfg.vocab_from + ": has no " + ds + " to reuse");
-        vocab_itos[s] = v.read_strings(ds);
+        const std::string& stream = sum.stream_names[s];
+        if (!v.file().exists(prepared::itos(stream)))
+          throw UserError(cfg.vocab_from + ": has no " + prepared::itos(stream) + " to reuse");
+        vocab_itos[s] = v.itos(stream);
         // A reused vocabulary of SentencePiece pieces comes with its model.
-        const std::string sp = vocab_group(sum.stream_names, s) + "/sp_model";
-        if (v.exists(sp)) sp_models[s] = v.read_bytes(sp);
+        sp_models[s] = v.sentencepiece_model(stream);
       }
     }
     if (rank == 0 && cfg.format == InputFormat::ParallelFiles) {
@@ -533,8 +526,8 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   {
     ParallelH5Writer w(tmp);
     for (size_t sp = 0; sp < corpus.splits.size(); ++sp) {
-      const std::string g = "/" + corpus.splits[sp];
-      w.create_group(g);
+      const std::string& split = corpus.splits[sp];
+      w.create_group(prepared::split_group(split));
       uint64_t local_docs = 0;
       for (size_t s = 0; s < nstreams; ++s) {
         StreamPart& part = shard.parts[sp][s];
@@ -542,13 +535,13 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         uint64_t local_tokens = 0;
         for (auto l : part.doc_lens) local_tokens += std::min(l, limits[s]);
         TokenCursor cursor(part, limits[s], to_global[s]);
-        const std::string pre = g + "/" + prefix(sum.stream_names, s);
-        w.write_concat<int32_t>(pre + "tokens", local_tokens, [&](int32_t* dst, uint64_t, uint64_t n) { cursor.take(dst, n); });
+        const std::string& stream = sum.stream_names[s];
+        w.write_concat<int32_t>(prepared::tokens(split, stream), local_tokens, [&](int32_t* dst, uint64_t, uint64_t n) { cursor.take(dst, n); });
         sum.unk_tokens[s] += mpi::allreduce_sum(cursor.unk);
         // doc_offsets has one entry more than documents: the last rank writes the end.
         const uint64_t base = mpi::exscan_sum(local_tokens);
         const bool last = rank == world - 1;
-        w.write_concat<int64_t>(pre + "doc_offsets", local_docs + last, [&](int64_t* dst, uint64_t first, uint64_t n) {
+        w.write_concat<int64_t>(prepared::doc_offsets(split, stream), local_docs + last, [&](int64_t* dst, uint64_t first, uint64_t n) {
           uint64_t off = base;
           for (uint64_t d = 0; d < first; ++d) off += std::min(part.doc_lens[d], limits[s]);
           for (uint64_t j = 0; j < n; ++j) {
@@ -562,7 +555,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
       sum.split_docs.push_back(mpi::allreduce_sum(local_docs));
       if (corpus.labelled) {
         const auto& labels = shard.labels[sp];
-        w.write_concat<int32_t>(g + "/labels", labels.size(), [&](int32_t* dst, uint64_t first, uint64_t n) {
+        w.write_concat<int32_t>(prepared::labels(split), labels.size(), [&](int32_t* dst, uint64_t first, uint64_t n) {
           for (uint64_t j = 0; j < n; ++j) {
             uint32_t l = labels[first + j];
             dst[j] = l == UINT32_MAX ? -1 : static_cast<int32_t>(label_to_class[l]);
@@ -577,13 +570,13 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     {
       H5File f(tmp, H5File::Mode::ReadWrite);
       for (size_t s = 0; s < nstreams; ++s) {
-        const std::string vg = vocab_group(sum.stream_names, s);
-        f.create_group(vg);
-        f.write_strings(vg + "/itos", vocabs[s].itos);
-        f.write_u64(vg + "/counts", vocabs[s].counts);
-        if (!sp_models[s].empty()) f.write_bytes(vg + "/sp_model", sp_models[s]);
+        const std::string& stream = sum.stream_names[s];
+        f.create_group(prepared::vocab_group(stream));
+        f.write_strings(prepared::itos(stream), vocabs[s].itos);
+        f.write_u64(prepared::counts(stream), vocabs[s].counts);
+        if (!sp_models[s].empty()) f.write_bytes(prepared::sp_model(stream), sp_models[s]);
       }
-      if (corpus.labelled) f.write_strings("/classes", sum.classes);
+      if (corpus.labelled) f.write_strings(prepared::kClasses, sum.classes);
       write_provenance(f, cfg, corpus, sum, world, hashes);
     }
     std::error_code ec;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/lstm_layer.h"
+#include "util/error.h"
 
 namespace parlance {
 
@@ -18,11 +19,12 @@ torch::Tensor embedding_dropout(const torch::Tensor& weight, double p, bool trai
   return weight * mask;
 }
 
-AwdLstm::AwdLstm(const LmSpec& spec) : spec_(spec) {
+AwdLstmEncoder::AwdLstmEncoder(const LmSpec& spec) : spec_(spec) {
   // fastai: embedding uniform(-0.1, 0.1); LSTM weights uniform(-1/sqrt(n), 1/sqrt(n)) as PyTorch does.
-  emb_ = register_parameter("encoder_weight", torch::empty({spec.vocab, spec.emb}).uniform_(-0.1, 0.1));
+  emb_ = register_parameter("embedding", torch::empty({spec.vocab, spec.emb}).uniform_(-0.1, 0.1));
   for (int64_t l = 0; l < spec.layers; ++l) {
     int64_t in = l == 0 ? spec.emb : spec.hidden;
+    // The last layer returns to the embedding size so the decoder can be tied to it.
     int64_t out = l == spec.layers - 1 ? (spec.tie_weights ? spec.emb : spec.hidden) : spec.hidden;
     double k = 1.0 / std::sqrt(static_cast<double>(out));
     std::string p = "rnn" + std::to_string(l) + "_";
@@ -34,11 +36,10 @@ AwdLstm::AwdLstm(const LmSpec& spec) : spec_(spec) {
     layer.out = out;
     layers_.push_back(layer);
   }
-  dec_bias_ = register_parameter("decoder_bias", torch::zeros({spec.vocab}));
   last_w_hh_.resize(layers_.size());
 }
 
-LmState AwdLstm::initial_state(int64_t bs, torch::Device device) const {
+LmState AwdLstmEncoder::initial_state(int64_t bs, torch::Device device) const {
   LmState s;
   for (const auto& l : layers_) {
     s.push_back(torch::zeros({1, bs, l.out}, torch::TensorOptions().device(device)));
@@ -47,7 +48,7 @@ LmState AwdLstm::initial_state(int64_t bs, torch::Device device) const {
   return s;
 }
 
-LmOutput AwdLstm::forward(const torch::Tensor& tokens, LmState& state) {
+torch::Tensor AwdLstmEncoder::forward(const torch::Tensor& tokens, LmState& state) {
   const double m = spec_.drop_mult;
   const bool train = is_training();
   torch::Tensor emb_w = embedding_dropout(emb_, spec_.embed_p * m, train);
@@ -65,16 +66,41 @@ LmOutput AwdLstm::forward(const torch::Tensor& tokens, LmState& state) {
     raw = out;
     x = l + 1 < layers_.size() ? locked_dropout(out, spec_.hidden_p * m, train) : out;
   }
-  torch::Tensor dropped = locked_dropout(raw, spec_.output_p * m, train);
-  return {dropped, raw, emb_, dec_bias_};
+  return raw;
 }
 
-std::vector<std::vector<torch::Tensor>> AwdLstm::layer_groups() {
-  // fastai's awd_lstm_lm_split: each LSTM layer (with its DropConnect weight),
-  // then the embedding with the tied decoder.
+std::vector<std::vector<torch::Tensor>> AwdLstmEncoder::lstm_groups() const {
   std::vector<std::vector<torch::Tensor>> groups;
   for (const auto& l : layers_) groups.push_back({l.w_ih, l.w_hh, l.b_ih, l.b_hh});
-  groups.push_back({emb_, dec_bias_});
+  return groups;
+}
+
+LmDecoder::LmDecoder(int64_t vocab, int64_t in, bool tied) {
+  if (!tied) weight_ = register_parameter("weight", torch::empty({vocab, in}).uniform_(-0.1, 0.1));
+  bias_ = register_parameter("bias", torch::zeros({vocab}));
+}
+
+AwdLstm::AwdLstm(const LmSpec& spec) : spec_(spec) {
+  encoder_ = register_module("encoder", std::make_shared<AwdLstmEncoder>(spec));
+  decoder_ = register_module("decoder", std::make_shared<LmDecoder>(spec.vocab, encoder_->output_size(), spec.tie_weights));
+}
+
+LmState AwdLstm::initial_state(int64_t bs, torch::Device device) const { return encoder_->initial_state(bs, device); }
+
+LmOutput AwdLstm::forward(const torch::Tensor& tokens, LmState& state) {
+  torch::Tensor raw = encoder_->forward(tokens, state);
+  torch::Tensor dropped = locked_dropout(raw, spec_.output_p * spec_.drop_mult, is_training());
+  torch::Tensor weight = spec_.tie_weights ? encoder_->embedding() : decoder_->weight();
+  return {dropped, raw, weight, decoder_->bias()};
+}
+
+ParamGroups AwdLstm::layer_groups() {
+  // fastai's awd_lstm_lm_split: each LSTM layer (with its DropConnect weight),
+  // then the embedding with the decoder.
+  ParamGroups groups = encoder_->lstm_groups();
+  std::vector<torch::Tensor> last{encoder_->embedding()};
+  for (const auto& p : decoder_->parameters()) last.push_back(p);
+  groups.push_back(last);
   return groups;
 }
 

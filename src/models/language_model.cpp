@@ -2,7 +2,7 @@
 
 #include "models/awd_lstm.h"
 #include "models/simple_rnn.h"
-#include "util/error.h"
+#include "util/registry.h"
 
 namespace parlance {
 
@@ -17,14 +17,7 @@ const std::map<std::string, LmFactory>& lm_registry() {
 }
 
 std::shared_ptr<LanguageModel> make_language_model(const LmSpec& spec) {
-  const auto& reg = lm_registry();
-  auto it = reg.find(spec.arch);
-  if (it == reg.end()) {
-    std::string known;
-    for (const auto& [name, f] : reg) known += (known.empty() ? "" : ", ") + name;
-    throw UserError("unknown model arch \"" + spec.arch + "\" (known: " + known + ")");
-  }
-  return it->second(spec);
+  return registry_find(lm_registry(), spec.arch, "model arch")(spec);
 }
 
 }  // namespace parlance

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "models/model.h"
+
 namespace parlance {
 
 // The decoder is returned as its input and weights rather than as logits: the
@@ -24,12 +26,10 @@ struct LmOutput {
 // whatever the model keeps; the trainer only resets, detaches and resizes it.
 using LmState = std::vector<torch::Tensor>;
 
-class LanguageModel : public torch::nn::Module {
+class LanguageModel : public Model {
  public:
   virtual LmOutput forward(const torch::Tensor& tokens, LmState& state) = 0;  // updates state in place
   virtual LmState initial_state(int64_t bs, torch::Device device) const = 0;
-  // Parameter groups from input to output, for discriminative LRs and freeze_to().
-  virtual std::vector<std::vector<torch::Tensor>> layer_groups() = 0;
 };
 
 struct LmSpec {

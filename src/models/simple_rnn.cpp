@@ -42,7 +42,7 @@ LmOutput SimpleRnnLm::forward(const torch::Tensor& tokens, LmState& state) {
   return {out, out, tied_ ? emb_->weight : dec_weight_, dec_bias_};
 }
 
-std::vector<std::vector<torch::Tensor>> SimpleRnnLm::layer_groups() {
+ParamGroups SimpleRnnLm::layer_groups() {
   torch::nn::Module& cell = cell_ == Cell::Rnn ? static_cast<torch::nn::Module&>(*rnn_)
                             : cell_ == Cell::Gru ? static_cast<torch::nn::Module&>(*gru_)
                                                  : static_cast<torch::nn::Module&>(*lstm_);

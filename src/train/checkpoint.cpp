@@ -2,43 +2,58 @@
 
 #include <filesystem>
 
-#include "data/h5_file.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
 
 namespace parlance {
+namespace {
 
-void save_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt, int64_t epoch,
-                     int64_t step, const std::string& config_toml, const CheckpointExtras& extra) {
+torch::Tensor bytes_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensor_bytes(const torch::Tensor& t) {
+  return std::string(reinterpret_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel()));
+}
+
+fs::path checkpoint_file(const std::string& path) {
+  return fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
+}
+
+void save_atomically(torch::serialize::OutputArchive& archive, const std::string& path) {
+  const std::string tmp = path + ".tmp";
+  archive.save_to(tmp);
+  fs::rename(tmp, path);  // a reader sees the previous file or this one, never half of one
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
+                     const CheckpointInfo& info, const ResumeState& extra) {
   torch::serialize::OutputArchive archive, model_archive, opt_archive;
   model.save(model_archive);
   opt.save(opt_archive);
   archive.write("model", model_archive);
   archive.write("optimizer", opt_archive);
-  archive.write("epoch", torch::tensor(epoch));
-  archive.write("step", torch::tensor(step));
-  auto bytes = torch::from_blob(const_cast<char*>(config_toml.data()), {static_cast<int64_t>(config_toml.size())},
-                                torch::kUInt8)
-                   .clone();
-  archive.write("config", bytes);
+  archive.write("epoch", torch::tensor(info.epoch));
+  archive.write("step", torch::tensor(info.step));
+  archive.write("config", bytes_tensor(info.config_toml));
+  if (!info.card.empty()) archive.write("dataset_card", bytes_tensor(info.card));
   for (const auto& [name, t] : extra) archive.write("extra_" + name, t);
-  const std::string tmp = path + ".tmp";
-  archive.save_to(tmp);
-  fs::rename(tmp, path);  // a reader sees the previous checkpoint or this one, never half of one
+  save_atomically(archive, path);
 }
 
-void save_encoder(const std::string& path, LanguageModel& model) {
+void save_encoder(const std::string& path, Model& model) {
+  auto encoder = model.encoder();
+  if (!encoder) throw UserError("train.save_encoder: this model is not built as encoder + head (use model.arch = awd_lstm)");
   torch::serialize::OutputArchive archive;
-  for (const auto& p : model.named_parameters())
-    if (p.key().rfind("decoder", 0) != 0) archive.write(p.key(), p.value());
-  const std::string tmp = path + ".tmp";
-  archive.save_to(tmp);
-  fs::rename(tmp, path);
+  encoder->save(archive);
+  save_atomically(archive, path);
 }
 
-void load_weights(const std::string& path, LanguageModel& model) {
-  fs::path file = fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
+void load_weights(const std::string& path, torch::nn::Module& model) {
+  const fs::path file = checkpoint_file(path);
   if (!fs::exists(file)) throw UserError(file.string() + ": no checkpoint to initialize from");
   torch::serialize::InputArchive archive, model_archive;
   archive.load_from(file.string(), torch::kCPU);  // written on a GPU or not; the caller moves the model
@@ -51,8 +66,8 @@ void load_weights(const std::string& path, LanguageModel& model) {
   }
 }
 
-CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& model, torch::optim::Optimizer& opt,
-                                    const std::vector<std::string>& extra_names) {
+ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
+                               const std::vector<std::string>& extra_names) {
   if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");
   torch::serialize::InputArchive archive, model_archive, opt_archive;
   // Straight onto the model's device: the optimizer state must live where the parameters do.
@@ -61,7 +76,7 @@ CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& mode
   archive.read("optimizer", opt_archive);
   model.load(model_archive);
   opt.load(opt_archive);
-  CheckpointExtras out;
+  ResumeState out;
   for (const auto& name : extra_names) {
     torch::Tensor t;
     if (!archive.try_read("extra_" + name, t))
@@ -72,7 +87,7 @@ CheckpointExtras restore_checkpoint(const std::string& path, LanguageModel& mode
 }
 
 LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {
-  fs::path file = fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
+  const fs::path file = checkpoint_file(path);
   if (!fs::exists(file)) throw UserError(file.string() + ": no such checkpoint");
   torch::serialize::InputArchive archive;
   try {
@@ -80,15 +95,17 @@ LoadedModel load_checkpoint(const std::string& path, const std::string& data_ove
   } catch (const c10::Error& e) {
     throw UserError(file.string() + ": not a parlance checkpoint (" + std::string(e.what_without_backtrace()) + ")");
   }
-  torch::Tensor bytes, epoch, step;
-  archive.read("config", bytes);
+  torch::Tensor config, card, epoch, step;
+  archive.read("config", config);
   archive.read("epoch", epoch);
   archive.read("step", step);
-  std::string toml(reinterpret_cast<const char*>(bytes.data_ptr()), static_cast<size_t>(bytes.numel()));
+  if (!archive.try_read("dataset_card", card))
+    throw UserError(file.string() + ": has no dataset card (written by an older parlance; train it again)");
   LoadedModel out;
-  out.cfg = train_config_from(Config::parse(toml, file.string(), {}, train_schema()));
+  out.cfg = train_config_from(Config::parse(tensor_bytes(config), file.string(), {}, train_schema()));
   if (!data_override.empty()) out.cfg.data = data_override;
-  out.itos = H5File(out.cfg.data, H5File::Mode::Read).read_strings("/vocab/itos");
+  out.card = DatasetCard::deserialize(tensor_bytes(card), file.string());
+  out.itos = out.card.stream("").itos;
   LmSpec spec = out.cfg.model;
   spec.vocab = static_cast<int64_t>(out.itos.size());
   out.model = make_language_model(spec);
@@ -98,7 +115,7 @@ LoadedModel load_checkpoint(const std::string& path, const std::string& data_ove
     out.model->load(model_archive);
   } catch (const c10::Error& e) {
     throw UserError(file.string() + ": weights do not fit the model its recipe describes (vocabulary of " +
-                    out.cfg.data + " has " + std::to_string(spec.vocab) + " entries)");
+                    std::to_string(spec.vocab) + " entries)");
   }
   out.epoch = epoch.item<int64_t>();
   out.step = step.item<int64_t>();

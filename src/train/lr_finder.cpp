@@ -1,11 +1,9 @@
-// parlance lr-find: fastai's learning-rate finder on the training session.
+#include "train/lr_finder.h"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
-#include "train/bptt_schedule.h"
-#include "train/lm_trainer.h"
-#include "train/train_session.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -42,35 +40,32 @@ std::string lr_find_svg(const std::vector<LrFindPoint>& pts) {
 
 }  // namespace
 
-std::vector<LrFindPoint> lr_find(const TrainConfig& cfg, Communicator& comm, double start_lr, double end_lr, int64_t iters) {
-  torch::set_num_threads(static_cast<int>(cfg.threads));
-  TrainSession ses = open_session(cfg, comm, nullptr, false);
+std::vector<LrFindPoint> lr_find(Task& task, TrainSession& ses, Communicator& comm, double start_lr, double end_lr,
+                                 int64_t iters) {
   c10::OptionalDeviceGuard device_guard;
-  if (ses.device.is_cuda()) device_guard.reset_device(ses.device);
-  auto& model = *ses.model;
-  model.train();
-  LmState state = model.initial_state(cfg.bs, ses.device);
+  if (ses.device().is_cuda()) device_guard.reset_device(ses.device());
+  ses.model().train();
   std::vector<LrFindPoint> pts;
   double avg = 0, best = 1e300;
-  int64_t epoch = 0;
-  auto steps = bptt_steps(ses.train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, 0);
+  int64_t epoch = 0, steps = task.steps_in_epoch(0);
+  task.begin_epoch(0);
   for (int64_t i = 0, k = 0; i < iters; ++i, ++k) {
-    if (static_cast<size_t>(k) == steps.size()) {  // more iterations than one epoch has: keep going
-      steps = bptt_steps(ses.train.stream_len(), cfg.bptt, cfg.variable_bptt, cfg.seed, static_cast<uint64_t>(++epoch));
-      state = model.initial_state(cfg.bs, ses.device);
+    if (k == steps) {  // more iterations than one epoch has: keep going
+      steps = task.steps_in_epoch(++epoch);
+      task.begin_epoch(epoch);
       k = 0;
     }
-    const auto& st = steps[static_cast<size_t>(k)];
     const double lr = start_lr * std::pow(end_lr / start_lr, static_cast<double>(i) / static_cast<double>(iters - 1));
-    set_hyper(*ses.opt, cfg, lr, -1);
-    for (auto& t : state) t = t.detach();
-    auto [x, y] = ses.batch(st.pos, st.seq_len);
-    TrainConfig one_step = cfg;
-    one_step.accumulate = 1;  // the sweep steps after every batch
-    auto loss = ses.micro_batch(x, y, state, /*sync=*/true, one_step);
-    ses.optimizer_step(one_step);
-    // The loss averaged over ranks, so every rank stops at the same step.
-    torch::Tensor l = torch::tensor({loss.ce.item<double>()}, torch::kFloat64);
+    ses.set_hyper(lr, -1);
+    StepLoss loss;
+    {
+      auto autocast = ses.autocast();
+      loss = task.step(k);
+    }
+    ses.backward(loss.objective, /*sync=*/true);
+    ses.optimizer_step();
+    torch::Tensor l = torch::tensor({loss.sum.item<double>() / static_cast<double>(std::max<int64_t>(loss.count, 1))},
+                                    torch::kFloat64);
     comm.allreduce(l, ReduceOp::Avg);
     const double raw = l.item<double>();
     avg = 0.98 * avg + 0.02 * raw;  // fastai's smoothing, bias-corrected
@@ -79,18 +74,19 @@ std::vector<LrFindPoint> lr_find(const TrainConfig& cfg, Communicator& comm, dou
     best = std::min(best, smooth);
     if (!std::isfinite(smooth) || smooth > 4 * best) break;  // the loss exploded
   }
-  if (comm.rank() == 0 && !cfg.run_dir.empty()) {
-    fs::create_directories(cfg.run_dir);
-    std::string csv = "lr,loss,smoothed_loss\n";
-    char line[96];
-    for (const auto& p : pts) {
-      std::snprintf(line, sizeof line, "%.6g,%.6f,%.6f\n", p.lr, p.loss, p.smoothed_loss);
-      csv += line;
-    }
-    write_file_atomically((fs::path(cfg.run_dir) / "lr_find.csv").string(), csv);
-    write_file_atomically((fs::path(cfg.run_dir) / "lr_find.svg").string(), lr_find_svg(pts));
-  }
   return pts;
+}
+
+void write_lr_find(const std::string& dir, const std::vector<LrFindPoint>& pts) {
+  fs::create_directories(dir);
+  std::string csv = "lr,loss,smoothed_loss\n";
+  char line[96];
+  for (const auto& p : pts) {
+    std::snprintf(line, sizeof line, "%.6g,%.6f,%.6f\n", p.lr, p.loss, p.smoothed_loss);
+    csv += line;
+  }
+  write_file_atomically((fs::path(dir) / "lr_find.csv").string(), csv);
+  write_file_atomically((fs::path(dir) / "lr_find.svg").string(), lr_find_svg(pts));
 }
 
 }  // namespace parlance

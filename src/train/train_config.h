@@ -10,6 +10,7 @@
 namespace parlance {
 
 struct TrainConfig {
+  std::string task = "language_model";  // train/task_registry.h
   LmSpec model;
   std::string data;  // prepared .h5
   std::string run_dir;

@@ -1,41 +1,48 @@
 #include "train/train_session.h"
 
-#include <spdlog/spdlog.h>
-
 #include <cmath>
 
-#include "train/checkpoint.h"
 #include "train/grad_clip.h"
+#include "train/train_config.h"
 #include "util/error.h"
 
 namespace parlance {
 namespace {
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& cfg,
-                                                        const std::vector<std::vector<torch::Tensor>>& groups) {
-  if (cfg.optimizer == "sgd") {
-    std::vector<torch::optim::OptimizerParamGroup> pg;
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& o, const ParamGroups& groups) {
+  std::vector<torch::optim::OptimizerParamGroup> pg;
+  if (o.kind == "sgd") {
     for (const auto& g : groups)
       pg.emplace_back(g, std::make_unique<torch::optim::SGDOptions>(
-                             torch::optim::SGDOptions(cfg.schedule.lr_max).momentum(cfg.momentum).weight_decay(
-                                 cfg.true_wd ? 0.0 : cfg.wd)));
-    return std::make_unique<torch::optim::SGD>(pg, torch::optim::SGDOptions(cfg.schedule.lr_max));
+                             torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.true_wd ? 0.0 : o.wd)));
+    return std::make_unique<torch::optim::SGD>(pg, torch::optim::SGDOptions(o.lr));
   }
-  std::vector<torch::optim::OptimizerParamGroup> pg;
-  if (cfg.true_wd) {
+  if (o.true_wd) {
     for (const auto& g : groups)
-      pg.emplace_back(g, std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(cfg.schedule.lr_max)
-                                                                          .betas({cfg.momentum, cfg.beta2})
-                                                                          .weight_decay(cfg.wd)));
-    return std::make_unique<torch::optim::AdamW>(pg, torch::optim::AdamWOptions(cfg.schedule.lr_max));
+      pg.emplace_back(g, std::make_unique<torch::optim::AdamWOptions>(
+                             torch::optim::AdamWOptions(o.lr).betas({o.momentum, o.beta2}).weight_decay(o.wd)));
+    return std::make_unique<torch::optim::AdamW>(pg, torch::optim::AdamWOptions(o.lr));
   }
   for (const auto& g : groups)
     pg.emplace_back(g, std::make_unique<torch::optim::AdamOptions>(
-                           torch::optim::AdamOptions(cfg.schedule.lr_max).betas({cfg.momentum, cfg.beta2}).weight_decay(cfg.wd)));
-  return std::make_unique<torch::optim::Adam>(pg, torch::optim::AdamOptions(cfg.schedule.lr_max));
+                           torch::optim::AdamOptions(o.lr).betas({o.momentum, o.beta2}).weight_decay(o.wd)));
+  return std::make_unique<torch::optim::Adam>(pg, torch::optim::AdamOptions(o.lr));
 }
 
 }  // namespace
+
+SessionOptions session_options(const TrainConfig& cfg) {
+  SessionOptions s;
+  s.optimizer = {cfg.optimizer, cfg.schedule.lr_max, cfg.momentum, cfg.beta2, cfg.wd, cfg.true_wd};
+  s.precision = parse_precision(cfg.precision);
+  s.loss_scale = cfg.loss_scale;
+  s.clip = cfg.clip;
+  s.accumulate = cfg.accumulate;
+  s.discriminative = cfg.discriminative;
+  s.freeze_to = cfg.freeze_to;
+  s.seed = cfg.seed;
+  return s;
+}
 
 void check_device_request(const TrainConfig& cfg) {
   const bool have_cuda = torch::cuda::is_available();
@@ -61,76 +68,48 @@ std::string communicator_backend(const TrainConfig& cfg) {
   return cfg.backend;
 }
 
-TrainSession open_session(const TrainConfig& cfg, Communicator& comm, spdlog::logger* log, bool resume) {
-  const int rank = comm.rank(), world = comm.size();
-  TrainSession ses;
-  ses.device = training_device(cfg, comm);
-  ses.precision = parse_precision(cfg.precision);
-  ses.data = std::make_unique<H5File>(cfg.data, H5File::Mode::Read);
-  auto itos = ses.data->read_strings("/vocab/itos");
-  const int64_t n_train = static_cast<int64_t>(ses.data->length("/" + cfg.train_split + "/tokens"));
-  const int64_t n_valid = static_cast<int64_t>(ses.data->length("/" + cfg.valid_split + "/tokens"));
-  ses.train_plan = plan_streams(n_train, world, rank, cfg.bs, cfg.backwards);
-  ses.train = cfg.shuffle ? RankStreams::load_shuffled(*ses.data, cfg.train_split, ses.train_plan, cfg.bs, cfg.seed, 0)
-                          : RankStreams::load(*ses.data, cfg.train_split, ses.train_plan, cfg.bs);
-  ses.valid = RankStreams::load(*ses.data, cfg.valid_split,
-                                plan_streams(n_valid, world, rank, cfg.valid_bs, cfg.backwards), cfg.valid_bs);
-  if (log)
-    log->info("train streams {} x {} tokens, valid {} x {}; device {}, precision {}", cfg.bs, ses.train.stream_len(),
-              cfg.valid_bs, ses.valid.stream_len(), ses.device.str(), cfg.precision);
-  LmSpec spec = cfg.model;
-  spec.vocab = static_cast<int64_t>(itos.size());
-  torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
-  ses.model = make_language_model(spec);
-  auto groups = ses.model->layer_groups();
-  for (int64_t g = 0; g < cfg.freeze_to && g < static_cast<int64_t>(groups.size()); ++g)
-    for (auto& p : groups[static_cast<size_t>(g)]) p.set_requires_grad(false);
-  if (!cfg.init.empty() && !resume) load_weights(cfg.init, *ses.model);
-  ses.model->to(ses.device);
+TrainSession::TrainSession(Communicator& comm, std::shared_ptr<Model> model, torch::Device device,
+                           const SessionOptions& opts)
+    : comm_(comm), model_(std::move(model)), device_(device), opts_(opts) {
+  groups_ = model_->layer_groups();
+  for (int64_t g = 0; g < opts.freeze_to && g < static_cast<int64_t>(groups_.size()); ++g)
+    for (auto& p : groups_[static_cast<size_t>(g)]) p.set_requires_grad(false);
+  frozen_ = std::min<int64_t>(opts.freeze_to, static_cast<int64_t>(groups_.size()));
+  model_->to(device_);
+  groups_ = model_->layer_groups();  // the same parameters, now on the device
   // Buckets live on the device, so the reducer comes after the move.
-  ses.reducer = std::make_unique<GradientReducer>(comm, ses.model->parameters());
-  ses.reducer->broadcast_parameters();
-  ses.opt = make_optimizer(cfg, groups);
-  ses.scaler = LossScaler(ses.precision == Precision::Fp16, cfg.loss_scale);
-  torch::manual_seed(cfg.seed + 1000003ull * static_cast<uint64_t>(rank));  // dropout masks differ per rank
-  return ses;
+  reducer_ = std::make_unique<GradientReducer>(comm_, model_->parameters());
+  reducer_->broadcast_parameters();
+  opt_ = make_optimizer(opts.optimizer, groups_);
+  scaler_ = LossScaler(opts.precision == Precision::Fp16, opts.loss_scale);
+  // Dropout masks differ per rank (the weights do not: rank 0's were broadcast).
+  torch::manual_seed(opts.seed + 1000003ull * static_cast<uint64_t>(comm_.rank()));
 }
 
-std::pair<torch::Tensor, torch::Tensor> TrainSession::batch(int64_t pos, int64_t len) const {
-  return {train.inputs(pos, len).to(device), train.targets(pos, len).to(device)};
+void TrainSession::backward(const torch::Tensor& objective, bool sync) {
+  reducer_->prepare(sync);
+  torch::Tensor total = opts_.accumulate > 1 ? objective / static_cast<double>(opts_.accumulate) : objective;
+  scaler_.scale_loss(total).backward();
 }
 
-LmLoss TrainSession::micro_batch(const torch::Tensor& x, const torch::Tensor& y, LmState& state, bool sync,
-                                 const TrainConfig& cfg) {
-  reducer->prepare(sync);
-  LmLoss loss;
-  {
-    AutocastScope autocast(device, precision);
-    loss = lm_loss(model->forward(x, state), y, cfg.alpha, cfg.beta);
-  }
-  torch::Tensor total = cfg.accumulate > 1 ? loss.total / static_cast<double>(cfg.accumulate) : loss.total;
-  scaler.scale_loss(total).backward();
-  return loss;
-}
-
-bool TrainSession::optimizer_step(const TrainConfig& cfg) {
-  reducer->finalize();
-  auto params = model->parameters();
-  const bool finite = scaler.unscale(params);
+bool TrainSession::optimizer_step() {
+  reducer_->finalize();
+  auto params = model_->parameters();
+  const bool finite = scaler_.unscale(params);
   if (finite) {
-    if (cfg.clip > 0) clip_grad_norm(params, cfg.clip);
-    opt->step();
+    if (opts_.clip > 0) clip_grad_norm(params, opts_.clip);
+    opt_->step();
   }
-  scaler.update(finite);
-  opt->zero_grad();
+  scaler_.update(finite);
+  opt_->zero_grad();
   return finite;
 }
 
-void set_hyper(torch::optim::Optimizer& opt, const TrainConfig& cfg, double lr, double mom) {
-  auto& groups = opt.param_groups();
+void TrainSession::set_hyper(double lr, double mom) {
+  auto& groups = opt_->param_groups();
   const size_t n = groups.size();
   for (size_t i = 0; i < n; ++i) {
-    double g_lr = lr / std::pow(cfg.discriminative, static_cast<double>(n - 1 - i));
+    double g_lr = lr / std::pow(opts_.discriminative, static_cast<double>(n - 1 - i));
     auto& o = groups[i].options();
     o.set_lr(g_lr);
     if (mom < 0) continue;
@@ -138,6 +117,17 @@ void set_hyper(torch::optim::Optimizer& opt, const TrainConfig& cfg, double lr, 
     if (auto* a = dynamic_cast<torch::optim::AdamOptions*>(&o)) a->betas({mom, std::get<1>(a->betas())});
     if (auto* s = dynamic_cast<torch::optim::SGDOptions*>(&o)) s->momentum(mom);
   }
+}
+
+void TrainSession::freeze_to(int64_t n) {
+  n = std::clamp<int64_t>(n, 0, static_cast<int64_t>(groups_.size()));
+  for (size_t g = 0; g < groups_.size(); ++g)
+    for (auto& p : groups_[g]) {
+      p.set_requires_grad(static_cast<int64_t>(g) >= n);
+      if (!p.requires_grad()) p.mutable_grad() = torch::Tensor();  // a frozen parameter takes no step
+    }
+  frozen_ = n;
+  reducer_->rebuild();
 }
 
 }  // namespace parlance

@@ -1,62 +1,92 @@
 #pragma once
-// What `parlance train` and `parlance lr-find` share: this rank's streams, the
-// model on its device (identical on every rank), the gradient reducer, the
-// optimizer and the fp16 loss scaler, and the two halves of an optimizer step.
+// The task-free half of training: a model on its device, identical on every
+// rank, its gradient reducer, optimizer (one parameter group per layer group),
+// fp16 loss scaler and autocast. Configured once at open from SessionOptions;
+// a task's loop calls backward(objective) per micro-batch and optimizer_step()
+// per accumulation window. Knows nothing of data, losses or metrics.
 #include <memory>
+#include <string>
 
-#include "data/h5_file.h"
-#include "dist/communicator.h"
-#include "dist/gradient_reducer.h"
-#include "models/language_model.h"
-#include "train/lm_loss.h"
+#include "comm/communicator.h"
+#include "comm/gradient_reducer.h"
+#include "models/model.h"
 #include "train/mixed_precision.h"
-#include "train/rank_streams.h"
-#include "train/train_config.h"
-
-namespace spdlog {
-class logger;
-}
 
 namespace parlance {
+
+struct TrainConfig;
+
+struct OptimizerSpec {
+  std::string kind = "adam";  // adam | sgd
+  double lr = 1e-3, momentum = 0.9, beta2 = 0.99, wd = 0.01;
+  bool true_wd = true;  // decoupled (AdamW) weight decay
+};
+
+struct SessionOptions {
+  OptimizerSpec optimizer;
+  Precision precision = Precision::Fp32;
+  double loss_scale = 65536.0;  // fp16: initial dynamic loss scale
+  double clip = 0.0;            // gradient-norm clipping (0: off)
+  int64_t accumulate = 1;       // micro-batches per optimizer step
+  double discriminative = 1.0;  // lr of group i of n = lr / factor^(n-1-i)
+  int64_t freeze_to = 0;        // layer groups frozen at open
+  uint64_t seed = 42;           // dropout masks: seed + a per-rank offset after open
+};
+SessionOptions session_options(const TrainConfig& cfg);
 
 // Throws UserError when the recipe asks for what this machine or this
 // LibTorch cannot do (CUDA, mixed precision or NCCL without a GPU).
 void check_device_request(const TrainConfig& cfg);
 // CPU, or the CUDA device of this rank's node-local rank.
 torch::Device training_device(const TrainConfig& cfg, const Communicator& comm);
-
 // The communicator a recipe asks for: train.backend, with "auto" meaning MPI
 // when the recipe pins training to the CPU.
 std::string communicator_backend(const TrainConfig& cfg);
 
-struct TrainSession {
-  torch::Device device = torch::kCPU;
-  Precision precision = Precision::Fp32;
-  std::unique_ptr<H5File> data;
-  StreamPlan train_plan;
-  RankStreams train, valid;
-  std::shared_ptr<LanguageModel> model;
-  std::unique_ptr<GradientReducer> reducer;
-  std::unique_ptr<torch::optim::Optimizer> opt;
-  LossScaler scaler{false};
+class TrainSession {
+ public:
+  // Moves `model` to `device`, makes every rank start from rank 0's weights,
+  // freezes the first opts.freeze_to layer groups, builds the reducer and the
+  // optimizer, then seeds this rank's dropout RNG.
+  TrainSession(Communicator& comm, std::shared_ptr<Model> model, torch::Device device, const SessionOptions& opts);
+  TrainSession(const TrainSession&) = delete;
+  TrainSession& operator=(const TrainSession&) = delete;
 
-  // Rows [pos, pos+len) of the training streams and their next tokens, on the device.
-  std::pair<torch::Tensor, torch::Tensor> batch(int64_t pos, int64_t len) const;
-  // Forward (under autocast) and backward of one micro-batch; `sync` marks the
-  // last micro-batch of an accumulation window of `accumulate`, whose backward
-  // also reduces the gradients over ranks. Returns the losses.
-  LmLoss micro_batch(const torch::Tensor& x, const torch::Tensor& y, LmState& state, bool sync,
-                     const TrainConfig& cfg);
-  // After the last micro-batch: wait for the reduction, unscale (fp16), clip,
-  // step, zero the gradients. False when an fp16 overflow skipped the step.
-  bool optimizer_step(const TrainConfig& cfg);
+  torch::Device device() const { return device_; }
+  Precision precision() const { return opts_.precision; }
+  int64_t accumulate() const { return opts_.accumulate; }
+  Model& model() { return *model_; }
+  torch::optim::Optimizer& optimizer() { return *opt_; }
+  LossScaler& scaler() { return scaler_; }
+
+  // Autocast for a forward + loss (nothing in fp32).
+  AutocastScope autocast() const { return AutocastScope(device_, opts_.precision); }
+  // Backward of one micro-batch's objective (divided by `accumulate`, scaled
+  // in fp16). `sync`: this micro-batch ends an accumulation window, so its
+  // backward also averages the gradients over ranks.
+  void backward(const torch::Tensor& objective, bool sync);
+  // After the last micro-batch of a window: wait for the reduction, unscale
+  // (fp16), clip, step, zero the gradients. False when an fp16 overflow skipped the step.
+  bool optimizer_step();
+  // Every layer group's lr (discriminative) and, when mom >= 0, its momentum
+  // (SGD) or beta1 (Adam).
+  void set_hyper(double lr, double mom);
+  // Freezes layer groups [0, n) and unfreezes the rest (fastai's freeze_to;
+  // n = 0 unfreezes all). The reducer re-buckets the trainable set; every rank
+  // must call it at the same point.
+  void freeze_to(int64_t n);
+  int64_t frozen_groups() const { return frozen_; }
+
+ private:
+  Communicator& comm_;
+  std::shared_ptr<Model> model_;
+  torch::Device device_;
+  SessionOptions opts_;
+  ParamGroups groups_;
+  std::unique_ptr<GradientReducer> reducer_;
+  std::unique_ptr<torch::optim::Optimizer> opt_;
+  LossScaler scaler_{false};
+  int64_t frozen_ = 0;
 };
-
-// `resume`: the weights will come from a checkpoint, so train.init is not loaded.
-TrainSession open_session(const TrainConfig& cfg, Communicator& comm, spdlog::logger* log, bool resume);
-
-// Every layer group's lr (discriminative: group i of n gets lr / factor^(n-1-i))
-// and, when mom >= 0, its momentum (SGD) or beta1 (Adam).
-void set_hyper(torch::optim::Optimizer& opt, const TrainConfig& cfg, double lr, double mom);
 
 }  // namespace parlance

@@ -2,7 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "train/lm_loss.h"
+#include "lm/lm_loss.h"
+#include "util/error.h"
 
 namespace parlance {
 namespace {
@@ -39,15 +40,15 @@ TEST(AwdLstm, WeightDropIsFreshEachForwardAndOffInEval) {
   auto tokens = torch::randint(0, 50, {5, 3}, torch::kInt64);
   m.train();
   m.forward(tokens, state);
-  auto first = m.last_w_hh(0).clone();
+  auto first = m.awd_encoder().last_w_hh(0).clone();
   m.forward(tokens, state);
-  EXPECT_FALSE(torch::equal(first, m.last_w_hh(0)));
+  EXPECT_FALSE(torch::equal(first, m.awd_encoder().last_w_hh(0)));
   double p = 0.2;
   auto zeros = (first == 0).to(torch::kFloat32).mean().item<double>();
   EXPECT_NEAR(zeros, p, 0.05);  // DropConnect on individual weights
   m.eval();
   m.forward(tokens, state);
-  EXPECT_TRUE(torch::equal(m.last_w_hh(0), m.named_parameters()["rnn0_weight_hh_l0_raw"]));
+  EXPECT_TRUE(torch::equal(m.awd_encoder().last_w_hh(0), m.named_parameters()["encoder.rnn0_weight_hh_l0_raw"]));
 }
 
 TEST(AwdLstm, StateCarriesAcrossBatchesAndDecoderIsTied) {
@@ -62,15 +63,36 @@ TEST(AwdLstm, StateCarriesAcrossBatchesAndDecoderIsTied) {
   auto b = m.forward(tokens.narrow(0, 4, 6), s2).logits();
   EXPECT_TRUE(torch::allclose(torch::cat({a, b}), whole, 1e-5, 1e-6));
   // No separate decoder weight: the logits use the embedding matrix.
-  EXPECT_EQ(m.named_parameters().find("decoder_weight"), nullptr);
+  EXPECT_EQ(m.named_parameters().find("decoder.weight"), nullptr);
   EXPECT_EQ(whole.size(2), 50);
   auto params = m.named_parameters();
   {
     torch::NoGradGuard g;
-    params["encoder_weight"].mul_(2);
+    params["encoder.embedding"].mul_(2);
   }
   auto s3 = m.initial_state(2, torch::kCPU);
   EXPECT_FALSE(torch::allclose(m.forward(tokens, s3).logits(), whole));
+}
+
+TEST(AwdLstm, IsEncoderPlusHeadAndWorksUntied) {
+  torch::manual_seed(5);
+  AwdLstm tied(small());
+  auto enc = tied.encoder();
+  ASSERT_NE(enc, nullptr);
+  EXPECT_NE(enc->named_parameters().find("embedding"), nullptr);
+  EXPECT_EQ(enc->named_parameters().find("bias"), nullptr);  // the decoder is not part of the encoder
+  EXPECT_EQ(tied.named_parameters().size(), enc->named_parameters().size() + 1);  // + decoder.bias
+  LmSpec s = small();
+  s.tie_weights = false;  // the last layer keeps the hidden size; the decoder has its own weight
+  AwdLstm untied(s);
+  ASSERT_NE(untied.named_parameters().find("decoder.weight"), nullptr);
+  EXPECT_EQ(untied.named_parameters()["decoder.weight"].sizes(), (std::vector<int64_t>{50, 12}));
+  auto state = untied.initial_state(2, torch::kCPU);
+  auto logits = untied.forward(torch::randint(0, 50, {4, 2}, torch::kInt64), state).logits();
+  EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{4, 2, 50}));
+  size_t grouped = 0;
+  for (const auto& g : untied.layer_groups()) grouped += g.size();
+  EXPECT_EQ(grouped, untied.parameters().size());  // every parameter in exactly one group
 }
 
 TEST(LmLoss, ArTarMatchTheirFormulas) {
@@ -108,7 +130,7 @@ TEST(Lesson7Models, StateCarriesAcrossBatchesForEveryCell) {
 TEST(LanguageModelRegistry, UnknownArchIsAnError) {
   LmSpec s = small();
   s.arch = "transformer_xl";
-  EXPECT_THROW(make_language_model(s), std::exception);
+  EXPECT_THROW(make_language_model(s), UserError);
   s.arch = "awd_lstm";
   EXPECT_NE(make_language_model(s), nullptr);
 }

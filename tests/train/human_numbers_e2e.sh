@@ -26,6 +26,17 @@ text=$("$bin" generate "$work/run" --prompt "eight thousand one , eight thousand
 echo "$text"
 [ "$(echo "$text" | wc -w)" -ge 20 ] || { echo "FAIL: generate produced too little"; exit 1; }
 [ -s "$work/run/checkpoints/last.pt" ] && [ -s "$work/run/config.toml" ] && [ -s "$work/run/log/rank1.log" ]
+# The run folder is self-contained: with the prepared file moved away, generate
+# still tokenizes and decodes (vocabulary and tokenizer live in the checkpoint),
+# and eval reads the moved file when told where it is.
+mv "$work/hn.h5" "$work/moved.h5"
+alone=$("$bin" generate "$work/run" --prompt "eight thousand one ," --words 5 --temperature 0.3)
+echo "without the .h5: $alone"
+[ "$(echo "$alone" | wc -w)" -ge 5 ] || { echo "FAIL: generate needs the prepared file"; exit 1; }
+moved_line=$("$root/launch/mpirun" 2 "$bin" eval "$work/run" --data "$work/moved.h5" --split valid)
+[ "$(echo "$moved_line" | grep -o 'accuracy [0-9.]*')" = "$(echo "$eval_line" | grep -o 'accuracy [0-9.]*')" ] \
+  || { echo "FAIL: eval on the moved file differs: $moved_line"; exit 1; }
+mv "$work/moved.h5" "$work/hn.h5"
 # lr-find: an exponential sweep, written as CSV and SVG.
 "$root/launch/mpirun" 2 "$bin" lr-find configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/lrf" --iters 30 --start 1e-6 --end 1
 /usr/bin/python3 - "$work/lrf/lr_find.csv" <<'PY'

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "train/lm_loss.h"
+#include "lm/lm_loss.h"
 #include "util/error.h"
 
 namespace parlance {

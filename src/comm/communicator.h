@@ -1,0 +1,43 @@
+#pragma once
+// One interface for the collectives training needs, with two real backends
+// behind it (as in Marian): MPI for CPU tensors, NCCL for CUDA tensors. The
+// gradient reducer and the trainer only ever see this interface.
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace parlance {
+
+enum class ReduceOp { Sum, Avg };
+
+// A collective in flight. wait() returns once the result is in the tensor
+// (for NCCL: once the compute stream is ordered after it; no host sync).
+class CommWork {
+ public:
+  virtual ~CommWork() = default;
+  virtual void wait() = 0;
+};
+
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  virtual int local_rank() const = 0;  // rank among the processes of this node
+  virtual std::string backend() const = 0;
+
+  // In place on a contiguous tensor; every rank must call in the same order.
+  virtual std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) = 0;
+  void allreduce(torch::Tensor& t, ReduceOp op) { allreduce_async(t, op)->wait(); }
+  virtual void broadcast(torch::Tensor& t, int root) = 0;
+  // Every rank's `t` (same shape everywhere), stacked along a new first dimension.
+  virtual torch::Tensor allgather(const torch::Tensor& t) = 0;
+  virtual void barrier() = 0;
+};
+
+// "mpi", "nccl" or "auto" (NCCL when compiled in and LibTorch sees a CUDA device, else MPI).
+// MPI must already be initialized (mpi::World).
+std::unique_ptr<Communicator> make_communicator(const std::string& backend);
+
+}  // namespace parlance

@@ -1,0 +1,43 @@
+#pragma once
+// Host-side collectives over MPI_COMM_WORLD for the preprocessing stage:
+// counters, byte blobs and a clean way for one failing rank to stop all.
+// (Tensor collectives for training live behind the Communicator interface.)
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parlance::mpi {
+
+// RAII: MPI_Init on construction (threads funnelled), MPI_Finalize on exit.
+class World {
+ public:
+  World(int* argc, char*** argv);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+};
+
+int rank();
+int size();
+// This process's rank among the ranks of its node (MPI_Comm_split_type SHARED):
+// which GPU it takes.
+int local_rank();
+void barrier();
+uint64_t allreduce_sum(uint64_t v);
+uint64_t allreduce_max(uint64_t v);
+double allreduce_max(double v);
+// Sum of v over ranks below this one.
+uint64_t exscan_sum(uint64_t v);
+// Every rank's blob, in rank order, on every rank.
+std::vector<std::string> allgather(const std::string& blob);
+std::vector<uint64_t> allgather(uint64_t v);
+std::vector<double> allgather(double v);
+// Rank `root`'s blob on every rank.
+std::string broadcast(const std::string& blob, int root = 0);
+// True on every rank if `failed` is true on any: lets all ranks stop together
+// at a checkpoint with rank 0 reporting, instead of hanging in the next collective.
+bool any(bool failed);
+// Ends every rank now (MPI_Abort when more than one rank runs).
+[[noreturn]] void abort_all(int code);
+
+}  // namespace parlance::mpi

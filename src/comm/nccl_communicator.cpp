@@ -1,0 +1,198 @@
+#include "comm/nccl_communicator.h"
+
+#include <cuda_runtime.h>
+#include <mpi.h>
+#include <nccl.h>
+
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+#include <thread>
+
+#ifdef PARLANCE_TORCH_CUDA
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+#include "comm/mpi_world.h"
+
+namespace parlance {
+namespace {
+
+// Checked calls: the call, file:line and the library's own message.
+#define PARLANCE_CUDA_CHECK(call) cuda_check((call), #call, __FILE__, __LINE__)
+#define PARLANCE_NCCL_CHECK(call) nccl_check((call), #call, __FILE__, __LINE__)
+
+void cuda_check(cudaError_t e, const char* call, const char* file, int line) {
+  if (e != cudaSuccess)
+    throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + " failed: " +
+                             cudaGetErrorString(e));
+}
+
+void nccl_check(ncclResult_t r, const char* call, const char* file, int line) {
+  if (r != ncclSuccess)
+    throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + " failed: " +
+                             ncclGetErrorString(r));
+}
+
+ncclDataType_t nccl_type(const torch::Tensor& t) {
+  switch (t.scalar_type()) {
+    case torch::kFloat32: return ncclFloat32;
+    case torch::kFloat64: return ncclFloat64;
+    case torch::kFloat16: return ncclFloat16;
+    case torch::kBFloat16: return ncclBfloat16;
+    case torch::kInt64: return ncclInt64;
+    case torch::kInt32: return ncclInt32;
+    case torch::kUInt8: return ncclUint8;
+    default: throw std::invalid_argument("NcclCommunicator: unsupported dtype");
+  }
+}
+
+// The stream the model computes on: PyTorch's current stream when LibTorch
+// has CUDA, else the legacy default stream.
+cudaStream_t compute_stream() {
+#ifdef PARLANCE_TORCH_CUDA
+  return c10::cuda::getCurrentCUDAStream().stream();
+#else
+  return cudaStreamLegacy;
+#endif
+}
+
+class NcclWork : public CommWork {
+ public:
+  NcclWork(ncclComm_t comm, cudaEvent_t done, torch::Tensor t) : comm_(comm), done_(done), t_(std::move(t)) {}
+  ~NcclWork() override { cudaEventDestroy(done_); }
+  void wait() override {
+    // Later compute waits for the collective on the GPU; the host only polls
+    // for NCCL failures so a dead peer cannot hang this rank forever.
+    PARLANCE_CUDA_CHECK(cudaStreamWaitEvent(compute_stream(), done_, 0));
+    ncclResult_t async = ncclSuccess;
+    PARLANCE_NCCL_CHECK(ncclCommGetAsyncError(comm_, &async));
+    if (async != ncclSuccess) {
+      std::fprintf(stderr, "parlance: NCCL error on rank %d: %s\n", mpi::rank(), ncclGetErrorString(async));
+      ncclCommAbort(comm_);
+      mpi::abort_all(3);
+    }
+  }
+
+ private:
+  ncclComm_t comm_;
+  cudaEvent_t done_;
+  torch::Tensor t_;  // keeps the buffer alive until the collective is done
+};
+
+class DoneWork : public CommWork {
+ public:
+  void wait() override {}
+};
+
+class NcclCommunicator : public Communicator {
+ public:
+  NcclCommunicator() {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    local_rank_ = mpi::local_rank();
+    int devices = 0;
+    PARLANCE_CUDA_CHECK(cudaGetDeviceCount(&devices));
+    if (devices == 0) throw std::runtime_error("NCCL backend: no CUDA device visible");
+    device_ = local_rank_ % devices;
+    PARLANCE_CUDA_CHECK(cudaSetDevice(device_));
+    ncclUniqueId id;
+    if (rank_ == 0) PARLANCE_NCCL_CHECK(ncclGetUniqueId(&id));
+    MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_COMM_WORLD);
+    PARLANCE_NCCL_CHECK(ncclCommInitRank(&comm_, size_, id, rank_));
+    PARLANCE_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+  }
+  ~NcclCommunicator() override {
+    if (stream_) cudaStreamDestroy(stream_);
+    if (comm_) ncclCommDestroy(comm_);
+  }
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+  int local_rank() const override { return local_rank_; }
+  std::string backend() const override { return "nccl"; }
+
+  std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) override {
+    if (t.is_cpu()) {  // a small host tensor (metrics): through the device, synchronously
+      torch::Tensor d = on_device(t);
+      allreduce_async(d, op)->wait();
+      t.copy_(d);
+      return std::make_unique<DoneWork>();
+    }
+    require_cuda(t);
+    cudaEvent_t done = order_after_compute();
+    PARLANCE_NCCL_CHECK(ncclAllReduce(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t),
+                                      op == ReduceOp::Avg ? ncclAvg : ncclSum, comm_, stream_));
+    PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    return std::make_unique<NcclWork>(comm_, done, t);
+  }
+
+  void broadcast(torch::Tensor& t, int root) override {
+    if (t.is_cpu()) {
+      torch::Tensor d = on_device(t);
+      broadcast(d, root);
+      t.copy_(d);
+      return;
+    }
+    require_cuda(t);
+    cudaEvent_t done = order_after_compute();
+    PARLANCE_NCCL_CHECK(ncclBroadcast(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), root,
+                                      comm_, stream_));
+    PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    NcclWork(comm_, done, t).wait();
+  }
+
+  torch::Tensor allgather(const torch::Tensor& t) override {
+    if (t.is_cpu()) return allgather(on_device(t)).cpu();
+    require_cuda(t);
+    std::vector<int64_t> shape{size_};
+    for (auto d : t.sizes()) shape.push_back(d);
+    torch::Tensor out = torch::empty(shape, t.options());
+    cudaEvent_t done = order_after_compute();
+    PARLANCE_NCCL_CHECK(
+        ncclAllGather(t.data_ptr(), out.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), comm_, stream_));
+    PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    NcclWork(comm_, done, out).wait();
+    return out;
+  }
+
+  void barrier() override {
+    PARLANCE_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
+
+ private:
+  // NCCL reads device memory: host tensors (metrics, RNG states) take a device copy.
+  torch::Tensor on_device(const torch::Tensor& t) const {
+    return t.to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(device_))).contiguous();
+  }
+  static void require_cuda(const torch::Tensor& t) {
+    if (!t.device().is_cuda() || !t.is_contiguous())
+      throw std::invalid_argument("NcclCommunicator needs a contiguous CUDA tensor");
+  }
+  // Makes the communicator stream wait for everything queued on the compute
+  // stream so far; returns a fresh event for the caller to record completion.
+  cudaEvent_t order_after_compute() {
+    cudaEvent_t ready, done;
+    PARLANCE_CUDA_CHECK(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming));
+    PARLANCE_CUDA_CHECK(cudaEventRecord(ready, compute_stream()));
+    PARLANCE_CUDA_CHECK(cudaStreamWaitEvent(stream_, ready, 0));
+    cudaEventDestroy(ready);  // safe: destruction is deferred until the event completes
+    PARLANCE_CUDA_CHECK(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
+    return done;
+  }
+
+  int rank_ = 0, size_ = 1, local_rank_ = 0, device_ = 0;
+  ncclComm_t comm_ = nullptr;
+  cudaStream_t stream_ = nullptr;
+};
+
+}  // namespace
+
+bool nccl_available() {
+  int devices = 0;
+  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
+}
+
+std::unique_ptr<Communicator> make_nccl_communicator() { return std::make_unique<NcclCommunicator>(); }
+
+}  // namespace parlance

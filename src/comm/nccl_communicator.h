@@ -1,0 +1,16 @@
+#pragma once
+// CUDA tensors over NCCL. The communicator's unique id travels over MPI; the
+// device is chosen from the node-local rank; collectives run on the
+// communicator's own stream, ordered after the compute stream with an event
+// and ordered before later compute with another: no host synchronization.
+// Errors are polled (ncclCommGetAsyncError) while waiting, and abort the job
+// instead of hanging it. Host tensors (metrics, RNG states for checkpoints)
+// are copied to the device and back around the collective.
+#include "comm/communicator.h"
+
+namespace parlance {
+
+std::unique_ptr<Communicator> make_nccl_communicator();
+bool nccl_available();  // compiled in and at least one CUDA device visible
+
+}  // namespace parlance

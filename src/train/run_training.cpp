@@ -1,0 +1,42 @@
+#include "train/run_training.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "train/task_registry.h"
+#include "util/atomic_file.h"
+
+namespace fs = std::filesystem;
+
+namespace parlance {
+
+OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log) {
+  torch::set_num_threads(static_cast<int>(cfg.threads));
+  TaskContext ctx{comm.rank(), comm.size(), training_device(cfg, comm), resume, log};
+  OpenedTraining t;
+  t.task = make_task(cfg, ctx);
+  t.session = std::make_unique<TrainSession>(comm, t.task->model(), ctx.device, session_options(cfg));
+  return t;
+}
+
+std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, bool resume,
+                                    const TrainProgressFn& progress) {
+  const int rank = comm.rank();
+  const fs::path run = cfg.run_dir;
+  if (rank == 0) {
+    fs::create_directories(run / "log");
+    write_file_atomically((run / "config.toml").string(), cfg.resolved_toml);
+  }
+  comm.barrier();
+  auto log = spdlog::basic_logger_mt("train-rank" + std::to_string(rank),
+                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), !resume);
+  log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
+  OpenedTraining t = open_training(cfg, comm, resume, log.get());
+  auto history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);
+  spdlog::drop(log->name());
+  return history;
+}
+
+}  // namespace parlance

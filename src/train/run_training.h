@@ -1,0 +1,27 @@
+#pragma once
+// A recipe turned into a training run: the task it names (task_registry.h)
+// on its device, a session around the task's model, and — for `parlance
+// train` — the run folder and the loop. `parlance lr-find` opens the same
+// pair and sweeps instead of training.
+#include <memory>
+#include <vector>
+
+#include "comm/communicator.h"
+#include "train/task.h"
+#include "train/train_config.h"
+#include "train/train_session.h"
+#include "train/trainer.h"
+
+namespace parlance {
+
+struct OpenedTraining {
+  std::unique_ptr<Task> task;
+  std::unique_ptr<TrainSession> session;
+};
+OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log = nullptr);
+
+// `parlance train`: writes RUN/config.toml, logs to RUN/log/rankN.log, trains.
+std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, bool resume = false,
+                                    const TrainProgressFn& progress = {});
+
+}  // namespace parlance

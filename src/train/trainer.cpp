@@ -1,0 +1,250 @@
+#include "train/trainer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <mutex>
+
+#include "train/checkpoint.h"
+#include "train/metrics_log.h"
+#include "train/train_config.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace parlance {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Fault injection for the "one rank fails, every rank exits" test:
+// PARLANCE_FAIL_RANK=r PARLANCE_FAIL_STEP=s makes rank r throw at step s.
+void fail_if_asked(int rank, int64_t step) {
+  static const char* r = std::getenv("PARLANCE_FAIL_RANK");
+  static const char* s = std::getenv("PARLANCE_FAIL_STEP");
+  if (r && s && std::atoi(r) == rank && std::atoll(s) == step)
+    throw std::runtime_error("injected failure (PARLANCE_FAIL_RANK=" + std::string(r) + ", step " + std::to_string(step) + ")");
+}
+
+// Every rank's copy of `t` (same shape everywhere), stacked, on the host: rank 0 saves them all.
+torch::Tensor gather(Communicator& comm, const torch::Tensor& t) { return comm.allgather(t.contiguous()).cpu(); }
+
+at::Generator default_generator(torch::Device device) { return at::globalContext().defaultGenerator(device); }
+
+// Where training stands; with the weights, the optimizer and the task's state
+// this is all a resumed run needs to continue bit for bit.
+struct Position {
+  int64_t epoch = 0, next_step = 0, global_step = 0;
+};
+
+// The running training loss, summed on the device: reading it is a host sync,
+// so on CUDA it is read (and checked) every few steps only.
+class LossMeter {
+ public:
+  LossMeter(torch::Device device, double sum, double count)
+      : sum_(torch::full({}, sum, torch::TensorOptions().dtype(torch::kFloat64).device(device))),
+        count_(count),
+        check_every_(device.is_cuda() ? 20 : 1) {}
+  void add(const StepLoss& l) {
+    sum_.add_(l.sum.to(torch::kFloat64));
+    count_ += static_cast<double>(l.count);
+  }
+  double sum() const { return sum_.item<double>(); }
+  double count() const { return count_; }
+  // Throws UserError once the loss stopped being finite.
+  void check(const Position& pos, bool force = false) {
+    if (!force && ++since_check_ < check_every_) return;
+    since_check_ = 0;
+    const double v = sum();
+    if (!std::isfinite(v))
+      throw UserError("the training loss became " + std::to_string(v) + " by epoch " + std::to_string(pos.epoch) +
+                      ", step " + std::to_string(pos.next_step) +
+                      ": the recipe diverged (try a lower train.lr, gradient clipping with train.clip, or "
+                      "train.precision = \"bf16\" instead of fp16)");
+  }
+
+ private:
+  torch::Tensor sum_;
+  double count_;
+  int64_t since_check_ = 0, check_every_;
+};
+
+ResumeState loop_state(Communicator& comm, TrainSession& ses, Task& task, const Position& pos, const LossMeter& meter) {
+  ResumeState x = task.save_state(comm);
+  x["position"] = torch::tensor({pos.epoch, pos.next_step, pos.global_step, static_cast<int64_t>(comm.size())});
+  x["rng"] = gather(comm, default_generator(torch::kCPU).get_state());
+  if (ses.device().is_cuda()) x["rng_device"] = gather(comm, default_generator(ses.device()).get_state());
+  x["sums"] = gather(comm, torch::tensor({meter.sum(), meter.count()}, torch::kFloat64));
+  x["loss_scaler"] = ses.scaler().state();
+  return x;
+}
+
+class Checkpointer {
+ public:
+  Checkpointer(const LoopSpec& spec, const Task& task, int rank)
+      : path_((fs::path(spec.run_dir) / "checkpoints" / "last.pt").string()), rank_(rank) {
+    info_.config_toml = spec.config_toml;
+    if (rank == 0) info_.card = task.dataset_card().serialize();
+  }
+  const std::string& path() const { return path_; }
+  // Collective: every rank contributes its state, rank 0 writes.
+  void save(Communicator& comm, TrainSession& ses, Task& task, const Position& pos, const LossMeter& meter) {
+    ResumeState x = loop_state(comm, ses, task, pos, meter);
+    if (rank_ != 0) return;
+    info_.epoch = pos.epoch;
+    info_.step = pos.global_step;
+    save_checkpoint(path_, ses.model(), ses.optimizer(), info_, x);
+  }
+
+ private:
+  std::string path_;
+  int rank_;
+  CheckpointInfo info_;
+};
+
+// Loads the checkpoint into the session; returns the position and the
+// running loss sums of this rank. The task's state is restored only mid-epoch:
+// at an epoch's step 0, begin_epoch() alone determines it.
+Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& ses, Task& task, double& sum,
+                     double& count) {
+  const int rank = comm.rank(), world = comm.size();
+  std::vector<std::string> names = {"position", "rng", "sums"};
+  for (const auto& n : task.state_names()) names.push_back(n);
+  if (ses.device().is_cuda()) names.push_back("rng_device");
+  if (ses.scaler().enabled()) names.push_back("loss_scaler");
+  auto x = restore_checkpoint(ckpt, ses.model(), ses.optimizer(), names);
+  auto p = x["position"];
+  if (p[3].item<int64_t>() != world)
+    throw UserError(ckpt + ": written by " + std::to_string(p[3].item<int64_t>()) + " ranks; resume with the same number (" +
+                    std::to_string(world) + " now)");
+  auto restore_rng = [&](torch::Device d, const torch::Tensor& all) {
+    at::Generator gen = default_generator(d);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(all[rank].cpu().contiguous());
+  };
+  restore_rng(torch::kCPU, x["rng"]);
+  if (ses.device().is_cuda()) restore_rng(ses.device(), x["rng_device"]);
+  if (ses.scaler().enabled()) ses.scaler().load_state(x["loss_scaler"]);
+  Position pos{p[0].item<int64_t>(), p[1].item<int64_t>(), p[2].item<int64_t>()};
+  task.begin_epoch(pos.epoch);
+  if (pos.next_step > 0) task.restore_state(x, rank);
+  sum = x["sums"][rank][0].item<double>();
+  count = x["sums"][rank][1].item<double>();
+  return pos;
+}
+
+// Sums of (loss, count) over all ranks.
+std::pair<double, double> allreduce_pair(Communicator& comm, double a, double b) {
+  torch::Tensor t = torch::tensor({a, b}, torch::kFloat64);
+  comm.allreduce(t, ReduceOp::Sum);
+  return {t[0].item<double>(), t[1].item<double>()};
+}
+
+}  // namespace
+
+LoopSpec loop_spec(const TrainConfig& cfg) {
+  LoopSpec s;
+  s.epochs = cfg.epochs;
+  s.max_steps = cfg.max_steps;
+  s.checkpoint_every = cfg.checkpoint_every;
+  s.schedule = cfg.schedule;
+  s.run_dir = cfg.run_dir;
+  s.config_toml = cfg.resolved_toml;
+  s.save_encoder = cfg.save_encoder;
+  return s;
+}
+
+std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, const LoopSpec& spec, bool resume,
+                             spdlog::logger* log, const TrainProgressFn& progress) {
+  const int rank = comm.rank(), world = comm.size();
+  const int64_t accumulate = ses.accumulate();
+  c10::OptionalDeviceGuard device_guard;
+  if (ses.device().is_cuda()) device_guard.reset_device(ses.device());
+  if (rank == 0) fs::create_directories(fs::path(spec.run_dir) / "checkpoints");
+  Checkpointer ckpt(spec, task, rank);
+
+  // The schedule's length: the longest epoch's optimizer steps, times epochs.
+  int64_t steps_per_epoch = 0;
+  for (int64_t e = 0; e < spec.epochs; ++e)
+    steps_per_epoch = std::max(steps_per_epoch, (task.steps_in_epoch(e) + accumulate - 1) / accumulate);
+  const int64_t total_steps = std::max<int64_t>(steps_per_epoch * spec.epochs, 1);
+
+  Position pos;
+  double start_sum = 0, start_count = 0;
+  bool epoch_begun = false;
+  if (resume) {
+    pos = resume_from(ckpt.path(), comm, ses, task, start_sum, start_count);
+    epoch_begun = true;
+    if (rank == 0)
+      std::printf("resuming %s at epoch %lld, step %lld\n", ckpt.path().c_str(), static_cast<long long>(pos.epoch),
+                  static_cast<long long>(pos.next_step));
+  }
+  LossMeter meter(ses.device(), start_sum, start_count);
+  MetricsLog metrics;
+  if (rank == 0) metrics = MetricsLog((fs::path(spec.run_dir) / "metrics.jsonl").string(), {task.count_unit() + "_per_s", "ranks"});
+
+  std::vector<MetricRow> history;
+  bool stop = false;
+  for (; pos.epoch < spec.epochs && !stop; ++pos.epoch, pos.next_step = 0) {
+    const auto t0 = Clock::now();
+    if (!epoch_begun) task.begin_epoch(pos.epoch);
+    epoch_begun = false;
+    ses.model().train();
+    const int64_t steps = task.steps_in_epoch(pos.epoch);
+    while (pos.next_step < steps && !stop) {
+      const int64_t i = pos.next_step;
+      const bool sync = (i + 1) % accumulate == 0 || i + 1 == steps;
+      auto sv = schedule_at(spec.schedule, std::min(pos.global_step, total_steps - 1), total_steps, steps_per_epoch);
+      ses.set_hyper(sv.lr * task.lr_factor(i), sv.mom);
+      StepLoss loss;
+      {
+        auto autocast = ses.autocast();
+        loss = task.step(i);
+      }
+      ses.backward(loss.objective, sync);
+      fail_if_asked(rank, pos.global_step);
+      meter.add(loss);
+      meter.check(pos);
+      ++pos.next_step;
+      if (!sync) continue;
+      if (!ses.optimizer_step() && log)
+        log->warn("fp16 gradients overflowed: step {} skipped, loss scale now {}", pos.global_step, ses.scaler().scale());
+      ++pos.global_step;
+      if (progress && rank == 0) {
+        const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+        progress(pos.epoch, pos.next_step, steps, meter.count() * world / std::max(secs, 1e-9));
+      }
+      if (spec.max_steps > 0 && pos.global_step >= spec.max_steps) stop = true;
+      const bool last_of_epoch = pos.next_step == steps;
+      if (!last_of_epoch && (stop || (spec.checkpoint_every > 0 && pos.global_step % spec.checkpoint_every == 0)))
+        ckpt.save(comm, ses, task, pos, meter);
+    }
+    if (pos.next_step < steps) break;  // stopped mid-epoch (max_steps)
+    meter.check(pos, /*force=*/true);
+    auto [train_sum, train_count] = allreduce_pair(comm, meter.sum(), meter.count());
+    MetricRow row{{"epoch", static_cast<double>(pos.epoch)}, {"train_loss", train_sum / std::max(train_count, 1.0)}};
+    for (const auto& col : task.evaluate(comm)) row.push_back(col);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    row.push_back({"seconds", seconds});
+    row.push_back({task.count_unit() + "_per_s", train_count / seconds});
+    row.push_back({"ranks", static_cast<double>(world)});
+    history.push_back(row);
+    if (log) {
+      std::string line;
+      for (const auto& [k, v] : row) line += fmt::format("{} {:.6g} ", k, v);
+      log->info("{}", line);
+    }
+    metrics.add(row);
+    // The next epoch starts at its step 0 with nothing summed: checkpoint that position.
+    meter = LossMeter(ses.device(), 0, 0);
+    ckpt.save(comm, ses, task, Position{pos.epoch + 1, 0, pos.global_step}, meter);
+  }
+  if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model());
+  comm.barrier();
+  return history;
+}
+
+}  // namespace parlance

@@ -1,0 +1,96 @@
+#include "data/prepared_dataset.h"
+
+#include <gtest/gtest.h>
+#include <hdf5.h>
+
+#include <filesystem>
+
+#include "data/dataset_card.h"
+#include "data/h5_file.h"
+#include "util/error.h"
+
+namespace parlance {
+namespace {
+
+// A minimal prepared file written through the format's own names.
+std::string write_file(const std::string& tag, int64_t version, bool with_format = true) {
+  auto path = (std::filesystem::temp_directory_path() / ("parlance_prepared_" + tag + ".h5")).string();
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Fclose(f);
+  H5File w(path, H5File::Mode::ReadWrite);
+  w.create_group(prepared::vocab_group(""));
+  w.write_strings(prepared::itos(""), {"xxunk", "xxpad", "hello", "world"});
+  w.write_bytes(prepared::sp_model(""), std::string("\x00\x01\xff", 3));
+  w.create_group(prepared::split_group("train"));
+  w.write_strings(prepared::kClasses, {"neg", "pos"});
+  if (with_format) w.set_attr("/", "format", prepared::kFormat);
+  w.set_attr("/", "format_version", version);
+  w.set_attr("/", "name", "tiny");
+  w.set_attr("/", "splits", "[\"train\"]");
+  w.set_attr("/", "streams", "[\"\"]");
+  w.set_attr("/", prepared::tokenizer_attr(""), "{\"kind\":\"fastai\"}");
+  return path;
+}
+
+TEST(PreparedFormat, NamesAreTheDocumentedOnes) {
+  EXPECT_EQ(prepared::itos(""), "/vocab/itos");
+  EXPECT_EQ(prepared::itos("src"), "/src_vocab/itos");
+  EXPECT_EQ(prepared::tokens("valid", ""), "/valid/tokens");
+  EXPECT_EQ(prepared::doc_offsets("train", "tgt"), "/train/tgt_doc_offsets");
+  EXPECT_EQ(prepared::labels("test"), "/test/labels");
+  EXPECT_EQ(prepared::tokenizer_attr("tgt"), "tgt_tokenizer");
+}
+
+TEST(PreparedDataset, ReadsVocabularyClassesAndTokenizer) {
+  PreparedDataset d(write_file("ok", prepared::kFormatVersion));
+  EXPECT_EQ(d.itos(), (std::vector<std::string>{"xxunk", "xxpad", "hello", "world"}));
+  EXPECT_EQ(d.classes(), (std::vector<std::string>{"neg", "pos"}));
+  EXPECT_EQ(d.sentencepiece_model(), std::string("\x00\x01\xff", 3));
+  EXPECT_EQ(d.streams(), (std::vector<std::string>{""}));
+  EXPECT_EQ(d.name(), "tiny");
+}
+
+TEST(PreparedDataset, MissingSplitNamesTheFileAndTheKnownSplits) {
+  PreparedDataset d(write_file("nosplit", prepared::kFormatVersion));
+  try {
+    d.n_tokens("valid");
+    FAIL();
+  } catch (const UserError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("parlance_prepared_nosplit.h5"), std::string::npos) << m;
+    EXPECT_NE(m.find("no split \"valid\""), std::string::npos) << m;
+    EXPECT_NE(m.find("it has: train"), std::string::npos) << m;
+  }
+}
+
+TEST(PreparedDataset, OtherFormatVersionsAndForeignFilesAreClearErrors) {
+  try {
+    PreparedDataset d(write_file("v2", 2));
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("format_version 2"), std::string::npos) << e.what();
+  }
+  try {
+    PreparedDataset d(write_file("foreign", 1, /*with_format=*/false));
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a prepared dataset"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(PreparedDataset("/nonexistent/x.h5"), UserError);
+}
+
+TEST(DatasetCard, RoundTripsVocabularyTokenizerBinaryModelAndClasses) {
+  PreparedDataset d(write_file("card", prepared::kFormatVersion));
+  DatasetCard card = DatasetCard::from(d);
+  DatasetCard back = DatasetCard::deserialize(card.serialize(), "test");
+  EXPECT_EQ(back.stream().itos, d.itos());
+  EXPECT_EQ(back.stream().tokenizer_json, "{\"kind\":\"fastai\"}");
+  EXPECT_EQ(back.stream().sp_model, std::string("\x00\x01\xff", 3));
+  EXPECT_EQ(back.classes, (std::vector<std::string>{"neg", "pos"}));
+  EXPECT_EQ(back.source, d.path());
+  EXPECT_THROW(back.stream("src"), UserError);
+  EXPECT_THROW(DatasetCard::deserialize("not cbor at all", "test"), UserError);
+}
+
+}  // namespace
+}  // namespace parlance
