@@ -23,7 +23,8 @@ struct PrepConfig {
   std::string vocab_from;
   double valid_pct = 0.1;
   int64_t seed = 42;
-  int64_t chunk_bytes = 64ll << 20, max_record_bytes = 32ll << 20;
+  int64_t chunk_mb = 64, max_record_mb = 32;             // as the recipe gives them
+  int64_t chunk_bytes = 64ll << 20, max_record_bytes = 32ll << 20;  // derived: MB << 20
   int threads = 1;
   // CSV
   bool csv_header = true;

@@ -7,11 +7,13 @@
 //
 //   key("model.emb", &TrainConfig::model, &LmSpec::emb, "embedding size", {1, 1e6}),
 //   key("train.optimizer", &TrainConfig::optimizer, "optimizer", {}, {"adam", "sgd"}),
+//   choice("prep.doc_split", &PrepConfig::doc_split, "...", {{"line", DocSplit::Line}, {"file", DocSplit::File}}),
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "util/config.h"
@@ -65,6 +67,43 @@ Key<C> key(const std::string& name, S C::*outer, T S::*inner, const std::string&
            std::vector<std::string> choices = {}) {
   return {KeySpec{name, type_of<T>(), help, b.min, b.max, std::move(choices)},
           [name, outer, inner](const Config& cfg, C& c) { (c.*outer).*inner = value_of<T>(cfg, name, (c.*outer).*inner); }};
+}
+
+// An enum member chosen by name: `names` lists every (name, value) pair, and
+// the schema allows exactly those names.
+template <class E>
+using Names = std::vector<std::pair<std::string, E>>;
+
+template <class E>
+E enum_read(const Config& cfg, const std::string& key, const Names<E>& names, E current) {
+  std::string def;
+  for (const auto& [n, v] : names)
+    if (v == current) def = n;
+  const std::string chosen = cfg.get_string(key, def);
+  for (const auto& [n, v] : names)
+    if (n == chosen) return v;
+  return current;  // unreachable: the schema admits only the listed names
+}
+
+template <class E>
+std::vector<std::string> enum_names(const Names<E>& names) {
+  std::vector<std::string> out;
+  for (const auto& nv : names) out.push_back(nv.first);
+  return out;
+}
+
+template <class C, class E>
+Key<C> choice(const std::string& name, E C::*member, const std::string& help, Names<E> names) {
+  return {KeySpec{name, KeyType::String, help, {}, {}, enum_names(names)},
+          [name, member, names](const Config& cfg, C& c) { c.*member = enum_read(cfg, name, names, c.*member); }};
+}
+
+template <class C, class S, class E>
+Key<C> choice(const std::string& name, S C::*outer, E S::*inner, const std::string& help, Names<E> names) {
+  return {KeySpec{name, KeyType::String, help, {}, {}, enum_names(names)},
+          [name, outer, inner, names](const Config& cfg, C& c) {
+            (c.*outer).*inner = enum_read(cfg, name, names, (c.*outer).*inner);
+          }};
 }
 
 template <class C>
