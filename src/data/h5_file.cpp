@@ -21,10 +21,24 @@ struct H5Handle {
   operator hid_t() const { return id; }
 };
 
-// Checked HDF5 calls name the file and the operation; HDF5 has already
-// printed its own error stack to stderr by then.
+// HDF5's own words for the error just raised: the innermost entry of its
+// error stack (where the failure started), as "function: description".
+std::string h5_error_message() {
+  std::string msg;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_UPWARD,
+      [](unsigned, const H5E_error2_t* e, void* out) -> herr_t {
+        auto* m = static_cast<std::string*>(out);
+        if (m->empty() && e->desc) *m = std::string(e->func_name ? e->func_name : "?") + ": " + e->desc;
+        return 0;
+      },
+      &msg);
+  return msg.empty() ? "no HDF5 error message" : msg;
+}
+
+// Checked HDF5 calls: the file, the operation and HDF5's message.
 void check(const std::string& file, herr_t rc, const std::string& what) {
-  if (rc < 0) throw std::runtime_error(file + ": HDF5 " + what + " failed (HDF5's error stack above says why)");
+  if (rc < 0) throw std::runtime_error(file + ": HDF5 " + what + " failed: " + h5_error_message());
 }
 
 hid_t check_id(const std::string& file, hid_t id, const std::string& what) {
