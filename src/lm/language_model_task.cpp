@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "lm/lm_loss.h"
+#include "lm/vocab_transfer.h"
 #include "train/checkpoint.h"
 
 namespace parlance {
@@ -60,7 +62,11 @@ LanguageModelTask::LanguageModelTask(const TrainConfig& cfg, int rank, int world
   spec.vocab = static_cast<int64_t>(data_.itos().size());
   torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
   model_ = make_language_model(spec);
-  if (!cfg.init.empty() && !resume) load_weights(cfg.init, *model_);
+  if (!cfg.init.empty() && !resume) {
+    TransferReport r = init_from_pretrained(cfg.init, *model_, spec, data_.itos());
+    if (log) log->info("{}", r.summary());
+    if (rank == 0) std::printf("%s\n", r.summary().c_str());
+  }
 }
 
 int64_t LanguageModelTask::steps_in_epoch(int64_t epoch) const {

@@ -94,6 +94,12 @@ LmOutput AwdLstm::forward(const torch::Tensor& tokens, LmState& state) {
   return {dropped, raw, weight, decoder_->bias()};
 }
 
+std::vector<std::string> AwdLstm::vocab_parameter_names() const {
+  std::vector<std::string> names{"encoder.embedding", "decoder.bias"};
+  if (!spec_.tie_weights) names.push_back("decoder.weight");
+  return names;
+}
+
 ParamGroups AwdLstm::layer_groups() {
   // fastai's awd_lstm_lm_split: each LSTM layer (with its DropConnect weight),
   // then the embedding with the decoder.

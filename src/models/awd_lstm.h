@@ -59,6 +59,7 @@ class AwdLstm : public LanguageModel {
   explicit AwdLstm(const LmSpec& spec);
   LmOutput forward(const torch::Tensor& tokens, LmState& state) override;
   LmState initial_state(int64_t bs, torch::Device device) const override;
+  std::vector<std::string> vocab_parameter_names() const override;
   ParamGroups layer_groups() override;
   std::shared_ptr<torch::nn::Module> encoder() override { return encoder_; }
 

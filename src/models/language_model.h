@@ -30,6 +30,9 @@ class LanguageModel : public Model {
  public:
   virtual LmOutput forward(const torch::Tensor& tokens, LmState& state) = 0;  // updates state in place
   virtual LmState initial_state(int64_t bs, torch::Device device) const = 0;
+  // Parameters whose rows are indexed by the vocabulary (the embedding, an
+  // untied decoder weight, the decoder bias): what a change of vocabulary remaps.
+  virtual std::vector<std::string> vocab_parameter_names() const = 0;
 };
 
 struct LmSpec {

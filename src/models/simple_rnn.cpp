@@ -42,6 +42,12 @@ LmOutput SimpleRnnLm::forward(const torch::Tensor& tokens, LmState& state) {
   return {out, out, tied_ ? emb_->weight : dec_weight_, dec_bias_};
 }
 
+std::vector<std::string> SimpleRnnLm::vocab_parameter_names() const {
+  std::vector<std::string> names{"emb.weight", "decoder_bias"};
+  if (!tied_) names.push_back("decoder_weight");
+  return names;
+}
+
 ParamGroups SimpleRnnLm::layer_groups() {
   torch::nn::Module& cell = cell_ == Cell::Rnn ? static_cast<torch::nn::Module&>(*rnn_)
                             : cell_ == Cell::Gru ? static_cast<torch::nn::Module&>(*gru_)

@@ -12,6 +12,7 @@ class SimpleRnnLm : public LanguageModel {
   SimpleRnnLm(const LmSpec& spec, Cell cell);
   LmOutput forward(const torch::Tensor& tokens, LmState& state) override;
   LmState initial_state(int64_t bs, torch::Device device) const override;
+  std::vector<std::string> vocab_parameter_names() const override;
   ParamGroups layer_groups() override;
 
  private:

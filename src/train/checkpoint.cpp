@@ -44,26 +44,34 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
   save_atomically(archive, path);
 }
 
-void save_encoder(const std::string& path, Model& model) {
+void save_encoder(const std::string& path, Model& model, const std::string& card) {
   auto encoder = model.encoder();
   if (!encoder) throw UserError("train.save_encoder: this model is not built as encoder + head (use model.arch = awd_lstm)");
-  torch::serialize::OutputArchive archive;
-  encoder->save(archive);
+  torch::serialize::OutputArchive archive, encoder_archive;
+  encoder->save(encoder_archive);
+  archive.write("encoder", encoder_archive);
+  archive.write("dataset_card", bytes_tensor(card));
   save_atomically(archive, path);
 }
 
-void load_weights(const std::string& path, torch::nn::Module& model) {
-  const fs::path file = checkpoint_file(path);
-  if (!fs::exists(file)) throw UserError(file.string() + ": no checkpoint to initialize from");
-  torch::serialize::InputArchive archive, model_archive;
-  archive.load_from(file.string(), torch::kCPU);  // written on a GPU or not; the caller moves the model
-  archive.read("model", model_archive);
+PretrainedWeights read_pretrained(const std::string& path) {
+  PretrainedWeights p;
+  p.file = checkpoint_file(path).string();
+  if (!fs::exists(p.file)) throw UserError(p.file + ": no checkpoint or encoder to initialize from");
+  torch::serialize::InputArchive archive;
   try {
-    model.load(model_archive);
+    archive.load_from(p.file, torch::kCPU);  // written on a GPU or not; the caller moves the model
   } catch (const c10::Error& e) {
-    throw UserError(file.string() + ": its weights do not fit this model (same vocabulary and sizes expected): " +
-                    std::string(e.what_without_backtrace()).substr(0, 200));
+    throw UserError(p.file + ": not a parlance checkpoint or encoder (" + std::string(e.what_without_backtrace()) + ")");
   }
+  torch::Tensor card;
+  if (!archive.try_read("dataset_card", card))
+    throw UserError(p.file + ": has no dataset card, so its vocabulary is unknown (written by an older parlance?)");
+  p.card = DatasetCard::deserialize(tensor_bytes(card), p.file);
+  p.encoder_only = !archive.try_read("model", p.weights);
+  if (p.encoder_only && !archive.try_read("encoder", p.weights))
+    throw UserError(p.file + ": holds neither a model nor an encoder");
+  return p;
 }
 
 ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,

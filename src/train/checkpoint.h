@@ -30,11 +30,21 @@ void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::o
 ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
                                const std::vector<std::string>& extra_names);
 
-// Writes the model's encoder (Model::encoder()) alone: what a classifier reuses.
-void save_encoder(const std::string& path, Model& model);
-// Copies the weights of a checkpoint (file or run folder) into `model`; throws
-// UserError when they do not fit (another vocabulary or size).
-void load_weights(const std::string& path, torch::nn::Module& model);
+// Writes the model's encoder (Model::encoder()) alone, with the dataset card
+// (`card`: DatasetCard::serialize()): what a classifier or a fine-tuned LM reuses.
+void save_encoder(const std::string& path, Model& model, const std::string& card);
+
+// Pretrained weights as train.init finds them: a run folder, a checkpoint or an
+// encoder.pt. `weights` is the archive holding the module's tensors ("model"
+// of a checkpoint, "encoder" of an encoder.pt); `card` is the vocabulary they
+// were trained with.
+struct PretrainedWeights {
+  std::string file;
+  bool encoder_only = false;
+  torch::serialize::InputArchive weights;
+  DatasetCard card;
+};
+PretrainedWeights read_pretrained(const std::string& path);  // throws UserError naming the file
 
 struct LoadedModel {
   TrainConfig cfg;

@@ -68,7 +68,7 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("train.checkpoint_every", &T::checkpoint_every, "checkpoint every N steps (0: per epoch only)", {0, 1e12}),
       key("train.max_steps", &T::max_steps, "stop after N optimizer steps (0: no limit)", {0, 1e12}),
       key("train.save_encoder", &T::save_encoder, "also write RUN/encoder.pt (the encoder alone, for classifiers)"),
-      key("train.init", &T::init, "initial weights: a run folder or checkpoint with the same vocabulary"),
+      key("train.init", &T::init, "initial weights: a run folder, checkpoint or encoder.pt (rows remapped by token when the vocabulary differs)"),
   };
   return keys;
 }

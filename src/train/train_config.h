@@ -35,7 +35,7 @@ struct TrainConfig {
   int64_t checkpoint_every = 0;  // steps; 0 = end of each epoch only
   int64_t max_steps = 0;         // stop after this many steps in all (0 = no limit); for tests and smoke runs
   bool save_encoder = false;     // write RUN/encoder.pt (embedding + LSTM layers) for a classifier
-  std::string init;              // start from these weights (a run folder or checkpoint; same vocabulary)
+  std::string init;              // start from these weights: a run folder, checkpoint or encoder.pt (vocabulary remapped)
   std::string resolved_toml;
 };
 

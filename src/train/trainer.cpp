@@ -90,6 +90,7 @@ class Checkpointer {
     if (rank == 0) info_.card = task.dataset_card().serialize();
   }
   const std::string& path() const { return path_; }
+  const std::string& card() const { return info_.card; }
   // Collective: every rank contributes its state, rank 0 writes.
   void save(Communicator& comm, TrainSession& ses, Task& task, const Position& pos, const LossMeter& meter) {
     ResumeState x = loop_state(comm, ses, task, pos, meter);
@@ -242,7 +243,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     meter = LossMeter(ses.device(), 0, 0);
     ckpt.save(comm, ses, task, Position{pos.epoch + 1, 0, pos.global_step}, meter);
   }
-  if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model());
+  if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model(), ckpt.card());
   comm.barrier();
   return history;
 }

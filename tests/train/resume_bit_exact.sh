@@ -26,6 +26,20 @@ echo "resume: bit-exact ($(wc -l < "$work/a.digest") parameters)"
   --set train.schedule=constant --set train.lr=0 --set train.max_steps=2 --set train.wd=0 > "$work/d.out"
 "$digest" "$work/d/checkpoints/last.pt" > "$work/d.digest"
 diff "$work/a.digest" "$work/d.digest" || { echo "FAIL: train.init did not load the weights"; exit 1; }
+# train.init with another vocabulary (fastai's convert_weights): the same text
+# tokenized by characters starts from run a's encoder.pt and from run a itself;
+# rows are remapped by token (the specials are shared, the characters are new
+# and start from the mean row) and the run says how many were found.
+"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" \
+  --set prep.tokenizer=char --out "$work/hn_char.h5"
+for init in "$work/a/encoder.pt" "$work/a"; do
+  "$root/launch/mpirun" 2 "$bin" train "${common[@]/$work\/hn.h5/$work/hn_char.h5}" --run "$work/e" --set train.init="$init" \
+    --set train.max_steps=2 > "$work/e.out"
+  grep -q "vocabulary entries found in the pretrained vocabulary; the other [0-9]* start from the mean row" "$work/e.out" \
+    || { echo "FAIL: no transfer report for $init"; cat "$work/e.out"; exit 1; }
+  echo "$(grep -m1 'train.init' "$work/e.out")"
+  rm -rf "$work/e"
+done
 # One rank fails at step 3: all ranks must exit non-zero, quickly, with the error shown.
 set +e
 PARLANCE_FAIL_RANK=1 PARLANCE_FAIL_STEP=3 timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/c" \
