@@ -15,5 +15,7 @@ Command add_train(CLI::App& app);
 Command add_lr_find(CLI::App& app);
 Command add_eval(CLI::App& app);
 Command add_generate(CLI::App& app);
+Command add_import_weights(CLI::App& app);
+Command add_export_weights(CLI::App& app);
 
 }  // namespace parlance::cli

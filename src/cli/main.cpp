@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   add("lr-find", "sweep the learning rate exponentially and plot the loss", parlance::cli::add_lr_find);
   add("eval", "perplexity and accuracy of a trained language model on a split", parlance::cli::add_eval);
   add("generate", "continue a prompt with a trained language model", parlance::cli::add_generate);
+  add("import-weights", "fastai v1 / awd-lstm-lm language-model weights into a run folder",
+      parlance::cli::add_import_weights);
+  add("export-weights", "a run's AWD-LSTM as a fastai v1 state dict and itos", parlance::cli::add_export_weights);
 
   try {
     app.parse(argc, argv);
