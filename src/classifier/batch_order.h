@@ -1,0 +1,31 @@
+#pragma once
+// The order in which a classifier sees its documents (fastai's samplers), made
+// data-parallel. Every rank computes the same global order from a shared seed,
+// cuts it into global batches of world·bs documents and takes its own slice
+// [rank·bs, (rank+1)·bs) of each, so W ranks with bs b see exactly the
+// documents of 1 rank with bs W·b, batch for batch.
+//  - Training (SortishSampler): a seeded permutation, cut into chunks of 50
+//    global batches, each chunk sorted by length (longest first), cut into
+//    global batches; the batch holding the longest document goes first (so
+//    memory peaks at once), the others in a seeded random order.
+//  - Validation (SortSampler): all documents by length, longest first.
+#include <cstdint>
+#include <vector>
+
+namespace parlance {
+
+// Document indices by length, longest first; ties by index.
+std::vector<int64_t> sort_order(const std::vector<int64_t>& lengths);
+// fastai v1's SortishSampler over `lengths` with batches of `global_bs`,
+// drawn from (seed, epoch) alone.
+std::vector<int64_t> sortish_order(const std::vector<int64_t>& lengths, int64_t global_bs, uint64_t seed,
+                                   uint64_t epoch);
+
+// This rank's documents of each global batch of `order`. `drop_last`: a
+// final partial global batch is dropped (training: every rank then takes the
+// same number of equally sized steps); otherwise it is split as evenly as the
+// slices allow and a rank's slice may be empty.
+std::vector<std::vector<int64_t>> rank_batches(const std::vector<int64_t>& order, int64_t bs, int world, int rank,
+                                               bool drop_last);
+
+}  // namespace parlance
