@@ -78,12 +78,22 @@ ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model
                                const std::vector<std::string>& extra_names) {
   if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");
   torch::serialize::InputArchive archive, model_archive, opt_archive;
-  // Straight onto the model's device: the optimizer state must live where the parameters do.
-  archive.load_from(path, model.parameters().front().device());
-  archive.read("model", model_archive);
-  archive.read("optimizer", opt_archive);
-  model.load(model_archive);
-  opt.load(opt_archive);
+  try {
+    // Straight onto the model's device: the optimizer state must live where the parameters do.
+    archive.load_from(path, model.parameters().front().device());
+  } catch (const c10::Error& e) {
+    throw UserError(path + ": unreadable (truncated or not a parlance checkpoint): " +
+                    std::string(e.what_without_backtrace()).substr(0, 160));
+  }
+  try {
+    archive.read("model", model_archive);
+    archive.read("optimizer", opt_archive);
+    model.load(model_archive);
+    opt.load(opt_archive);
+  } catch (const c10::Error& e) {
+    throw UserError(path + ": does not fit this recipe's model and optimizer (another vocabulary, size or "
+                    "optimizer?): " + std::string(e.what_without_backtrace()).substr(0, 160));
+  }
   ResumeState out;
   for (const auto& name : extra_names) {
     torch::Tensor t;

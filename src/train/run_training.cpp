@@ -33,6 +33,7 @@ std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, 
   auto log = spdlog::basic_logger_mt("train-rank" + std::to_string(rank),
                                      (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), !resume);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
+  log->flush_on(spdlog::level::info);  // a killed or aborted rank still leaves its log on disk
   OpenedTraining t = open_training(cfg, comm, resume, log.get());
   auto history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);
   spdlog::drop(log->name());

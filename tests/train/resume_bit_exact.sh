@@ -49,4 +49,16 @@ set -e
 [ $rc -ne 124 ] || { echo "FAIL: a rank hung after another failed"; exit 1; }
 [ $rc -ne 0 ] || { echo "FAIL: exit status 0"; exit 1; }
 grep -q "injected failure" "$work/c.err" || { echo "FAIL: original error not shown"; cat "$work/c.err"; exit 1; }
-echo "failure on rank 1: every rank stopped (exit $rc)"
+[ -s "$work/c/log/rank0.log" ] && [ -s "$work/c/log/rank1.log" ] || { echo "FAIL: rank logs lost in the abort"; exit 1; }
+echo "failure on rank 1: every rank stopped (exit $rc), logs kept"
+# A damaged checkpoint on --resume is one clear line, not an internal error.
+head -c 1000 "$work/b/checkpoints/last.pt" > "$work/b/checkpoints/cut.pt"
+mv "$work/b/checkpoints/cut.pt" "$work/b/checkpoints/last.pt"
+set +e
+timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume > "$work/t.out" 2> "$work/t.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "FAIL: truncated checkpoint gave exit $rc"; cat "$work/t.err"; exit 1; }
+grep -q "parlance: error: .*last.pt: unreadable" "$work/t.err" || { echo "FAIL: no clear error"; cat "$work/t.err"; exit 1; }
+! grep -q "internal error" "$work/t.err" || { echo "FAIL: internal error for a damaged checkpoint"; exit 1; }
+echo "truncated checkpoint on --resume: $(grep -m1 'parlance: error' "$work/t.err" | cut -c1-120)"
