@@ -8,6 +8,14 @@
 
 namespace parlance {
 
+std::vector<double> sum_over_ranks(Communicator& comm, const std::vector<double>& values) {
+  torch::Tensor t = torch::tensor(values, torch::kFloat64);
+  comm.allreduce(t, ReduceOp::Sum);
+  return std::vector<double>(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
+}
+
+torch::Tensor gather_on_host(Communicator& comm, const torch::Tensor& t) { return comm.allgather(t.contiguous()).cpu(); }
+
 std::unique_ptr<Communicator> make_communicator(const std::string& backend) {
   if (backend == "mpi") return std::make_unique<MpiCommunicator>();
 #ifdef PARLANCE_WITH_NCCL

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace parlance {
 
@@ -35,6 +36,14 @@ class Communicator {
   virtual torch::Tensor allgather(const torch::Tensor& t) = 0;
   virtual void barrier() = 0;
 };
+
+// Host-side conveniences over any backend. Each is one collective, called by
+// every rank in the same order.
+// Every rank's values summed elementwise, on every rank (fp64; metrics sums).
+std::vector<double> sum_over_ranks(Communicator& comm, const std::vector<double>& values);
+// Every rank's `t` (same shape everywhere) stacked along a new first
+// dimension, on the host: what rank 0 writes into a checkpoint.
+torch::Tensor gather_on_host(Communicator& comm, const torch::Tensor& t);
 
 // "mpi", "nccl" or "auto" (NCCL when compiled in and LibTorch sees a CUDA device, else MPI).
 // MPI must already be initialized (mpi::World).

@@ -35,9 +35,8 @@ LmSums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bpt
 }
 
 LmSums allreduce_sums(Communicator& comm, LmSums s) {
-  torch::Tensor t = torch::tensor({s.loss, s.correct, s.tokens}, torch::kFloat64);
-  comm.allreduce(t, ReduceOp::Sum);
-  return {t[0].item<double>(), t[1].item<double>(), t[2].item<double>()};
+  const auto all = sum_over_ranks(comm, {s.loss, s.correct, s.tokens});
+  return {all[0], all[1], all[2]};
 }
 
 MetricRow lm_metrics(const LmSums& s) {
@@ -58,12 +57,13 @@ LanguageModelTask::LanguageModelTask(const TrainConfig& cfg, int rank, int world
   if (log)
     log->info("train streams {} x {} tokens, valid {} x {}; device {}, precision {}", cfg.bs, train_.stream_len(),
               cfg.valid_bs, valid_.stream_len(), device.str(), cfg.precision);
+  const std::vector<std::string> itos = data_.itos();
   LmSpec spec = cfg.model;
-  spec.vocab = static_cast<int64_t>(data_.itos().size());
+  spec.vocab = static_cast<int64_t>(itos.size());
   torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
   model_ = make_language_model(spec);
   if (!cfg.init.empty() && !resume) {
-    TransferReport r = init_from_pretrained(cfg.init, *model_, spec, data_.itos());
+    TransferReport r = init_from_pretrained(cfg.init, *model_, spec, itos);
     if (log) log->info("{}", r.summary());
     if (rank == 0) std::printf("%s\n", r.summary().c_str());
   }
@@ -110,7 +110,7 @@ std::vector<std::string> LanguageModelTask::state_names() const {
 
 ResumeState LanguageModelTask::save_state(Communicator& comm) {
   ResumeState x;
-  for (size_t k = 0; k < state_.size(); ++k) x["state" + std::to_string(k)] = comm.allgather(state_[k].contiguous()).cpu();
+  for (size_t k = 0; k < state_.size(); ++k) x["state" + std::to_string(k)] = gather_on_host(comm, state_[k]);
   return x;
 }
 

@@ -8,20 +8,33 @@
 
 namespace parlance {
 
-int64_t remap_rows(const torch::Tensor& old_rows, const std::vector<std::string>& old_itos, torch::Tensor& new_rows,
-                   const std::vector<std::string>& new_itos) {
-  torch::NoGradGuard no_grad;
+namespace {
+
+// For each token of new_itos, its row in old_itos, or -1.
+std::vector<int64_t> old_rows_of(const std::vector<std::string>& old_itos, const std::vector<std::string>& new_itos) {
   std::unordered_map<std::string, int64_t> old_id;
   for (size_t j = 0; j < old_itos.size(); ++j) old_id.emplace(old_itos[j], static_cast<int64_t>(j));
-  const torch::Tensor mean = old_rows.mean(0);
-  int64_t found = 0;
-  for (size_t i = 0; i < new_itos.size(); ++i) {
-    auto it = old_id.find(new_itos[i]);
-    const bool hit = it != old_id.end();
-    new_rows[static_cast<int64_t>(i)].copy_(hit ? old_rows[it->second] : mean);
-    found += hit;
+  std::vector<int64_t> rows;
+  for (const auto& t : new_itos) {
+    auto it = old_id.find(t);
+    rows.push_back(it == old_id.end() ? -1 : it->second);
   }
-  return found;
+  return rows;
+}
+
+void copy_rows(const torch::Tensor& old_rows, const std::vector<int64_t>& rows, torch::Tensor& new_rows) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor mean = old_rows.mean(0);
+  for (size_t i = 0; i < rows.size(); ++i) new_rows[static_cast<int64_t>(i)].copy_(rows[i] < 0 ? mean : old_rows[rows[i]]);
+}
+
+}  // namespace
+
+int64_t remap_rows(const torch::Tensor& old_rows, const std::vector<std::string>& old_itos, torch::Tensor& new_rows,
+                   const std::vector<std::string>& new_itos) {
+  const auto rows = old_rows_of(old_itos, new_itos);
+  copy_rows(old_rows, rows, new_rows);
+  return std::count_if(rows.begin(), rows.end(), [](int64_t r) { return r >= 0; });
 }
 
 std::string TransferReport::summary() const {
@@ -54,24 +67,25 @@ TransferReport init_from_pretrained(const std::string& path, LanguageModel& mode
   }
   const auto vocab_params = model.vocab_parameter_names();
   auto donor_params = donor->named_parameters();
+  const auto rows = old_rows_of(old_itos, itos);
   TransferReport report{pre.file, 0, static_cast<int64_t>(itos.size()), {}, pre.encoder_only};
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] >= 0) ++report.found;
+    else if (report.missing.size() < 5) report.missing.push_back(itos[i]);
+  }
   torch::NoGradGuard no_grad;
   for (auto& p : model.named_parameters()) {
     if (pre.encoder_only && p.key().rfind("encoder.", 0) != 0) continue;  // the head keeps its init
     const torch::Tensor* from = donor_params.find(p.key());
     if (!from) throw UserError(pre.file + ": has no " + p.key());
     if (std::find(vocab_params.begin(), vocab_params.end(), p.key()) != vocab_params.end()) {
-      report.found = remap_rows(*from, old_itos, p.value(), itos);
+      copy_rows(*from, rows, p.value());
     } else {
       if (!from->sizes().equals(p.value().sizes()))
         throw UserError(pre.file + ": " + p.key() + " has another shape than this recipe's model");
       p.value().copy_(*from);
     }
   }
-  std::unordered_map<std::string, bool> known;
-  for (const auto& t : old_itos) known.emplace(t, true);
-  for (const auto& t : itos)
-    if (report.missing.size() < 5 && !known.count(t)) report.missing.push_back(t);
   return report;
 }
 

@@ -21,6 +21,26 @@ fs::path checkpoint_file(const std::string& path) {
   return fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
 }
 
+// The archive at `file`, its tensors on `device`; a missing, truncated or
+// foreign file is a UserError naming it (`what`: what the file should be).
+void open_archive(torch::serialize::InputArchive& archive, const std::string& file, torch::Device device,
+                  const std::string& what) {
+  if (!fs::exists(file)) throw UserError(file + ": no " + what + " there");
+  try {
+    archive.load_from(file, device);
+  } catch (const c10::Error& e) {
+    throw UserError(file + ": unreadable (truncated or not a parlance " + what + "): " +
+                    std::string(e.what_without_backtrace()).substr(0, 160));
+  }
+}
+
+DatasetCard read_card(torch::serialize::InputArchive& archive, const std::string& file) {
+  torch::Tensor card;
+  if (!archive.try_read("dataset_card", card))
+    throw UserError(file + ": has no dataset card, so its vocabulary is unknown (written by an older parlance? train it again)");
+  return DatasetCard::deserialize(tensor_bytes(card), file);
+}
+
 void save_atomically(torch::serialize::OutputArchive& archive, const std::string& path) {
   const std::string tmp = path + ".tmp";
   archive.save_to(tmp);
@@ -57,17 +77,9 @@ void save_encoder(const std::string& path, Model& model, const std::string& card
 PretrainedWeights read_pretrained(const std::string& path) {
   PretrainedWeights p;
   p.file = checkpoint_file(path).string();
-  if (!fs::exists(p.file)) throw UserError(p.file + ": no checkpoint or encoder to initialize from");
   torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(p.file, torch::kCPU);  // written on a GPU or not; the caller moves the model
-  } catch (const c10::Error& e) {
-    throw UserError(p.file + ": not a parlance checkpoint or encoder (" + std::string(e.what_without_backtrace()) + ")");
-  }
-  torch::Tensor card;
-  if (!archive.try_read("dataset_card", card))
-    throw UserError(p.file + ": has no dataset card, so its vocabulary is unknown (written by an older parlance?)");
-  p.card = DatasetCard::deserialize(tensor_bytes(card), p.file);
+  open_archive(archive, p.file, torch::kCPU, "checkpoint or encoder");  // the caller moves the model
+  p.card = read_card(archive, p.file);
   p.encoder_only = !archive.try_read("model", p.weights);
   if (p.encoder_only && !archive.try_read("encoder", p.weights))
     throw UserError(p.file + ": holds neither a model nor an encoder");
@@ -76,15 +88,9 @@ PretrainedWeights read_pretrained(const std::string& path) {
 
 ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
                                const std::vector<std::string>& extra_names) {
-  if (!fs::exists(path)) throw UserError(path + ": no checkpoint to resume from");
   torch::serialize::InputArchive archive, model_archive, opt_archive;
-  try {
-    // Straight onto the model's device: the optimizer state must live where the parameters do.
-    archive.load_from(path, model.parameters().front().device());
-  } catch (const c10::Error& e) {
-    throw UserError(path + ": unreadable (truncated or not a parlance checkpoint): " +
-                    std::string(e.what_without_backtrace()).substr(0, 160));
-  }
+  // Straight onto the model's device: the optimizer state must live where the parameters do.
+  open_archive(archive, path, model.parameters().front().device(), "checkpoint to resume from");
   try {
     archive.read("model", model_archive);
     archive.read("optimizer", opt_archive);
@@ -106,23 +112,16 @@ ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model
 
 LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {
   const fs::path file = checkpoint_file(path);
-  if (!fs::exists(file)) throw UserError(file.string() + ": no such checkpoint");
   torch::serialize::InputArchive archive;
-  try {
-    archive.load_from(file.string(), torch::kCPU);
-  } catch (const c10::Error& e) {
-    throw UserError(file.string() + ": not a parlance checkpoint (" + std::string(e.what_without_backtrace()) + ")");
-  }
-  torch::Tensor config, card, epoch, step;
+  open_archive(archive, file.string(), torch::kCPU, "checkpoint");
+  torch::Tensor config, epoch, step;
   archive.read("config", config);
   archive.read("epoch", epoch);
   archive.read("step", step);
-  if (!archive.try_read("dataset_card", card))
-    throw UserError(file.string() + ": has no dataset card (written by an older parlance; train it again)");
   LoadedModel out;
+  out.card = read_card(archive, file.string());
   out.cfg = train_config_from(Config::parse(tensor_bytes(config), file.string(), {}, train_schema()));
   if (!data_override.empty()) out.cfg.data = data_override;
-  out.card = DatasetCard::deserialize(tensor_bytes(card), file.string());
   out.itos = out.card.stream("").itos;
   LmSpec spec = out.cfg.model;
   spec.vocab = static_cast<int64_t>(out.itos.size());

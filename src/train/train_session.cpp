@@ -75,8 +75,7 @@ TrainSession::TrainSession(Communicator& comm, std::shared_ptr<Model> model, tor
   for (int64_t g = 0; g < opts.freeze_to && g < static_cast<int64_t>(groups_.size()); ++g)
     for (auto& p : groups_[static_cast<size_t>(g)]) p.set_requires_grad(false);
   frozen_ = std::min<int64_t>(opts.freeze_to, static_cast<int64_t>(groups_.size()));
-  model_->to(device_);
-  groups_ = model_->layer_groups();  // the same parameters, now on the device
+  model_->to(device_);  // moves each parameter's data in place: groups_ and the hooks below see the device tensors
   // Buckets live on the device, so the reducer comes after the move.
   reducer_ = std::make_unique<GradientReducer>(comm_, model_->parameters());
   reducer_->broadcast_parameters();

@@ -29,9 +29,6 @@ void fail_if_asked(int rank, int64_t step) {
     throw std::runtime_error("injected failure (PARLANCE_FAIL_RANK=" + std::string(r) + ", step " + std::to_string(step) + ")");
 }
 
-// Every rank's copy of `t` (same shape everywhere), stacked, on the host: rank 0 saves them all.
-torch::Tensor gather(Communicator& comm, const torch::Tensor& t) { return comm.allgather(t.contiguous()).cpu(); }
-
 at::Generator default_generator(torch::Device device) { return at::globalContext().defaultGenerator(device); }
 
 // Where training stands; with the weights, the optimizer and the task's state
@@ -75,9 +72,9 @@ class LossMeter {
 ResumeState loop_state(Communicator& comm, TrainSession& ses, Task& task, const Position& pos, const LossMeter& meter) {
   ResumeState x = task.save_state(comm);
   x["position"] = torch::tensor({pos.epoch, pos.next_step, pos.global_step, static_cast<int64_t>(comm.size())});
-  x["rng"] = gather(comm, default_generator(torch::kCPU).get_state());
-  if (ses.device().is_cuda()) x["rng_device"] = gather(comm, default_generator(ses.device()).get_state());
-  x["sums"] = gather(comm, torch::tensor({meter.sum(), meter.count()}, torch::kFloat64));
+  x["rng"] = gather_on_host(comm, default_generator(torch::kCPU).get_state());
+  if (ses.device().is_cuda()) x["rng_device"] = gather_on_host(comm, default_generator(ses.device()).get_state());
+  x["sums"] = gather_on_host(comm, torch::tensor({meter.sum(), meter.count()}, torch::kFloat64));
   x["loss_scaler"] = ses.scaler().state();
   return x;
 }
@@ -135,13 +132,6 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
   sum = x["sums"][rank][0].item<double>();
   count = x["sums"][rank][1].item<double>();
   return pos;
-}
-
-// Sums of (loss, count) over all ranks.
-std::pair<double, double> allreduce_pair(Communicator& comm, double a, double b) {
-  torch::Tensor t = torch::tensor({a, b}, torch::kFloat64);
-  comm.allreduce(t, ReduceOp::Sum);
-  return {t[0].item<double>(), t[1].item<double>()};
 }
 
 }  // namespace
@@ -225,7 +215,8 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     }
     if (pos.next_step < steps) break;  // stopped mid-epoch (max_steps)
     meter.check(pos, /*force=*/true);
-    auto [train_sum, train_count] = allreduce_pair(comm, meter.sum(), meter.count());
+    const auto train = sum_over_ranks(comm, {meter.sum(), meter.count()});
+    const double train_sum = train[0], train_count = train[1];
     MetricRow row{{"epoch", static_cast<double>(pos.epoch)}, {"train_loss", train_sum / std::max(train_count, 1.0)}};
     for (const auto& col : task.evaluate(comm)) row.push_back(col);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
