@@ -74,4 +74,15 @@ std::vector<std::vector<int64_t>> rank_batches(const std::vector<int64_t>& order
   return out;
 }
 
+std::vector<int64_t> global_batch_longest(const std::vector<int64_t>& order, const std::vector<int64_t>& lengths,
+                                          int64_t bs, int world, bool drop_last) {
+  std::vector<int64_t> out;
+  for (const auto& batch : rank_batches(order, bs * world, 1, 0, drop_last)) {
+    int64_t longest = 0;
+    for (int64_t i : batch) longest = std::max(longest, lengths[static_cast<size_t>(i)]);
+    out.push_back(longest);
+  }
+  return out;
+}
+
 }  // namespace parlance

@@ -28,4 +28,10 @@ std::vector<int64_t> sortish_order(const std::vector<int64_t>& lengths, int64_t 
 std::vector<std::vector<int64_t>> rank_batches(const std::vector<int64_t>& order, int64_t bs, int world, int rank,
                                                bool drop_last);
 
+// The longest document of each global batch of `order` (batches as
+// rank_batches cuts them): every rank pads its slice to it, so a document
+// meets the same padding whatever the rank count.
+std::vector<int64_t> global_batch_longest(const std::vector<int64_t>& order, const std::vector<int64_t>& lengths,
+                                          int64_t bs, int world, bool drop_last);
+
 }  // namespace parlance

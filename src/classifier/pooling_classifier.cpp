@@ -22,11 +22,15 @@ PoolingLinearClassifier::PoolingLinearClassifier(const std::vector<int64_t>& lay
   for (size_t i = 0; i + 1 < layers.size(); ++i) {
     const std::string k = std::to_string(i);
     Block b;
-    b.bn = register_module("bn" + k, torch::nn::BatchNorm1d(layers[i]));
+    b.bn = register_module("bn" + k, std::make_shared<SyncBatchNorm1d>(layers[i]));
     b.drop = register_module("drop" + k, torch::nn::Dropout(dropouts[i]));
     b.lin = register_module("lin" + k, torch::nn::Linear(layers[i], layers[i + 1]));
     blocks_.push_back(b);
   }
+}
+
+void PoolingLinearClassifier::set_communicator(Communicator* comm) {
+  for (auto& b : blocks_) b.bn->set_communicator(comm);
 }
 
 torch::Tensor PoolingLinearClassifier::forward(const torch::Tensor& out, const torch::Tensor& pad) {

@@ -4,10 +4,14 @@
 // [last position, max over time, mean over time], 3·n features — then blocks
 // of BatchNorm1d → Dropout → Linear, with ReLU between blocks and none after
 // the last (fastai's layers [3·emb, 50, n_classes], dropouts [0.4, 0.1]).
+// The BatchNorm layers normalize over the global batch of a data-parallel
+// step (models/sync_batch_norm.h) once set_communicator() names the ranks.
 // Documents are pre-padded (pad first), so the last position is the last word.
 #include <torch/torch.h>
 
 #include <vector>
+
+#include "models/sync_batch_norm.h"
 
 namespace parlance {
 
@@ -21,10 +25,11 @@ class PoolingLinearClassifier : public torch::nn::Module {
   // dropouts: one per block (already multiplied by drop_mult).
   PoolingLinearClassifier(const std::vector<int64_t>& layers, const std::vector<double>& dropouts);
   torch::Tensor forward(const torch::Tensor& out, const torch::Tensor& pad);  // logits (bs, classes)
+  void set_communicator(Communicator* comm);
 
  private:
   struct Block {
-    torch::nn::BatchNorm1d bn{nullptr};
+    std::shared_ptr<SyncBatchNorm1d> bn;
     torch::nn::Dropout drop{nullptr};
     torch::nn::Linear lin{nullptr};
   };

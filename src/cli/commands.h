@@ -17,5 +17,10 @@ Command add_eval(CLI::App& app);
 Command add_generate(CLI::App& app);
 Command add_import_weights(CLI::App& app);
 Command add_export_weights(CLI::App& app);
+Command add_predict(CLI::App& app);
+// parlance eval on classifier runs (an ensemble when several): accuracy,
+// per-class precision/recall/F1 and the confusion matrix on `split`.
+int eval_classifiers(const std::vector<std::string>& runs, const std::string& data_override, const std::string& split,
+                     int64_t bs);
 
 }  // namespace parlance::cli

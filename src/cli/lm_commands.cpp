@@ -16,17 +16,24 @@ namespace parlance::cli {
 
 Command add_eval(CLI::App& app) {
   struct Args {
-    std::string checkpoint, data, split = "valid";
+    std::vector<std::string> runs, ensemble;
+    std::string data, split = "valid";
     int64_t bs = 0, bptt = 0;
   };
   auto a = std::make_shared<Args>();
-  app.add_option("checkpoint", a->checkpoint, "run folder or checkpoint file")->required();
+  app.add_option("checkpoint", a->runs, "run folder or checkpoint file (several classifiers: an ensemble)");
+  app.add_option("--ensemble", a->ensemble, "classifiers: more runs whose class probabilities are averaged");
   app.add_option("--data", a->data, "prepared dataset (default: the one the model trained on)");
   app.add_option("--split", a->split, "split to evaluate");
-  app.add_option("--bs", a->bs, "streams per rank (default: the run's valid_bs)");
-  app.add_option("--bptt", a->bptt, "sequence length (default: the run's bptt)");
+  app.add_option("--bs", a->bs, "streams (LM) or documents (classifier) per rank (default: the run's valid_bs)");
+  app.add_option("--bptt", a->bptt, "language models: sequence length (default: the run's bptt)");
   return [a] {
-    LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
+    std::vector<std::string> runs = a->runs;
+    runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
+    if (runs.empty()) throw UserError("eval: give a run folder or checkpoint");
+    if (read_checkpoint(runs[0], a->data).cfg.task == "classifier") return eval_classifiers(runs, a->data, a->split, a->bs);
+    if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a language model");
+    LoadedModel lm = load_checkpoint(runs[0], a->data);
     auto comm = make_communicator("mpi");
     const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;
     std::unique_ptr<PreparedDataset> data;

@@ -70,7 +70,8 @@ Command add_train(CLI::App& app) {
       bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
       if (step == steps) bar->finish();
     };
-    run_training(cfg, *comm, a->resume, progress);
+    TrainingResult r = run_training(cfg, *comm, a->resume, progress);
+    if (comm->rank() == 0 && !r.report.empty() && !r.history.empty()) std::printf("\n%s\n", r.report.c_str());
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;
   };

@@ -63,7 +63,7 @@ LanguageModelTask::LanguageModelTask(const TrainConfig& cfg, int rank, int world
   torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
   model_ = make_language_model(spec);
   if (!cfg.init.empty() && !resume) {
-    TransferReport r = init_from_pretrained(cfg.init, *model_, spec, itos);
+    TransferReport r = init_from_pretrained(cfg.init, *model_, model_->vocab_parameter_names(), spec, itos);
     if (log) log->info("{}", r.summary());
     if (rank == 0) std::printf("%s\n", r.summary().c_str());
   }

@@ -2,8 +2,7 @@
 
 #include <torch/torch.h>
 
-#include <unordered_map>
-
+#include "data/text_encoder.h"
 #include "text/fastai_rules.h"
 #include "text/tokenizer.h"
 #include "text/utf8.h"
@@ -23,21 +22,9 @@ TokenizerOptions tokenizer_of(const LoadedModel& lm) {
 TokenizerKind tokenizer_kind(const LoadedModel& lm) { return tokenizer_of(lm).kind; }
 
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts) {
-  TokenizerOptions topts = tokenizer_of(lm);
-  TextTokenizer tokenizer(topts);
-  if (topts.kind == TokenizerKind::SentencePiece) tokenizer.load_sentencepiece(lm.card.stream().sp_model);
-  TokenList list;
-  tokenizer.tokenize({prompt}, list);
-  std::unordered_map<std::string, int64_t> stoi;
-  for (size_t i = 0; i < lm.itos.size(); ++i) stoi.emplace(lm.itos[i], static_cast<int64_t>(i));
-  std::vector<int64_t> ids;
-  std::vector<std::string> out;
-  for (size_t i = 0; i < list.size(); ++i) {
-    std::string t(list[i]);
-    auto it = stoi.find(t);
-    ids.push_back(it == stoi.end() ? 0 : it->second);
-    out.push_back(t);
-  }
+  const TextEncoder encoder(lm.card.stream(), /*complete_documents=*/false);
+  std::vector<std::string> out = encoder.tokens(prompt);
+  const std::vector<int64_t> ids = encoder.ids(out);
   if (ids.empty()) throw UserError("generate: the prompt has no tokens");
   torch::NoGradGuard no_grad;
   torch::manual_seed(opts.seed);

@@ -46,8 +46,8 @@ std::string TransferReport::summary() const {
   return s + ")";
 }
 
-TransferReport init_from_pretrained(const std::string& path, LanguageModel& model, const LmSpec& spec,
-                                    const std::vector<std::string>& itos) {
+TransferReport init_from_pretrained(const std::string& path, Model& model, const std::vector<std::string>& vocab_params,
+                                    const LmSpec& spec, const std::vector<std::string>& itos) {
   PretrainedWeights pre = read_pretrained(path);
   const std::vector<std::string>& old_itos = pre.card.stream().itos;
   // A donor of the pretrained vocabulary's size with this recipe's architecture.
@@ -65,7 +65,6 @@ TransferReport init_from_pretrained(const std::string& path, LanguageModel& mode
     throw UserError(pre.file + ": its weights do not fit model.arch " + spec.arch + " with these sizes (" +
                     std::string(e.what_without_backtrace()).substr(0, 160) + ")");
   }
-  const auto vocab_params = model.vocab_parameter_names();
   auto donor_params = donor->named_parameters();
   const auto rows = old_rows_of(old_itos, itos);
   TransferReport report{pre.file, 0, static_cast<int64_t>(itos.size()), {}, pre.encoder_only};
@@ -75,8 +74,10 @@ TransferReport init_from_pretrained(const std::string& path, LanguageModel& mode
   }
   torch::NoGradGuard no_grad;
   for (auto& p : model.named_parameters()) {
-    if (pre.encoder_only && p.key().rfind("encoder.", 0) != 0) continue;  // the head keeps its init
+    const bool in_encoder = p.key().rfind("encoder.", 0) == 0;
+    if (pre.encoder_only && !in_encoder) continue;  // the decoder or head keeps its init
     const torch::Tensor* from = donor_params.find(p.key());
+    if (!from && !in_encoder) continue;  // a classifier's head: nothing pretrained
     if (!from) throw UserError(pre.file + ": has no " + p.key());
     if (std::find(vocab_params.begin(), vocab_params.end(), p.key()) != vocab_params.end()) {
       copy_rows(*from, rows, p.value());

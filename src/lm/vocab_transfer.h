@@ -26,10 +26,14 @@ struct TransferReport {
   std::string summary() const;           // one line for the log
 };
 
-// Initializes `model` (built from `spec` for vocabulary `itos`) from a run
-// folder, checkpoint or encoder.pt (train.init). Throws UserError naming the
-// file when the architecture or sizes differ.
-TransferReport init_from_pretrained(const std::string& path, LanguageModel& model, const LmSpec& spec,
-                                    const std::vector<std::string>& itos);
+// Initializes `model` from a run folder, checkpoint or encoder.pt of a
+// language model (train.init). `model` is a language model or a classifier
+// whose encoder was built from `spec` for vocabulary `itos`; `vocab_params`
+// names its parameters indexed by the vocabulary. Parameters outside
+// "encoder." that the pretrained model lacks (a classifier's head, or the
+// decoder when only an encoder.pt is given) keep their init. Throws UserError
+// naming the file when the architecture or sizes differ.
+TransferReport init_from_pretrained(const std::string& path, Model& model, const std::vector<std::string>& vocab_params,
+                                    const LmSpec& spec, const std::vector<std::string>& itos);
 
 }  // namespace parlance

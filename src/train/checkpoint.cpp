@@ -110,32 +110,46 @@ ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model
   return out;
 }
 
-LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {
-  const fs::path file = checkpoint_file(path);
+CheckpointContents read_checkpoint(const std::string& path, const std::string& data_override) {
+  CheckpointContents c;
+  c.file = checkpoint_file(path).string();
   torch::serialize::InputArchive archive;
-  open_archive(archive, file.string(), torch::kCPU, "checkpoint");
+  open_archive(archive, c.file, torch::kCPU, "checkpoint");
   torch::Tensor config, epoch, step;
-  archive.read("config", config);
-  archive.read("epoch", epoch);
-  archive.read("step", step);
+  if (!archive.try_read("config", config) || !archive.try_read("epoch", epoch) || !archive.try_read("step", step) ||
+      !archive.try_read("model", c.weights))
+    throw UserError(c.file + ": not a training checkpoint (an encoder.pt initializes training through train.init)");
+  c.card = read_card(archive, c.file);
+  c.cfg = train_config_from(Config::parse(tensor_bytes(config), c.file, {}, train_schema()));
+  if (!data_override.empty()) c.cfg.data = data_override;
+  c.epoch = epoch.item<int64_t>();
+  c.step = step.item<int64_t>();
+  return c;
+}
+
+void load_weights(CheckpointContents& c, torch::nn::Module& model) {
+  try {
+    model.load(c.weights);
+  } catch (const c10::Error& e) {
+    throw UserError(c.file + ": weights do not fit the model its recipe describes (" +
+                    std::string(e.what_without_backtrace()).substr(0, 160) + ")");
+  }
+}
+
+LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {
+  CheckpointContents c = read_checkpoint(path, data_override);
+  if (c.cfg.task != "language_model")
+    throw UserError(c.file + ": a " + c.cfg.task + " run, not a language model");
   LoadedModel out;
-  out.card = read_card(archive, file.string());
-  out.cfg = train_config_from(Config::parse(tensor_bytes(config), file.string(), {}, train_schema()));
-  if (!data_override.empty()) out.cfg.data = data_override;
+  out.cfg = c.cfg;
+  out.card = c.card;
   out.itos = out.card.stream("").itos;
   LmSpec spec = out.cfg.model;
   spec.vocab = static_cast<int64_t>(out.itos.size());
   out.model = make_language_model(spec);
-  torch::serialize::InputArchive model_archive;
-  archive.read("model", model_archive);
-  try {
-    out.model->load(model_archive);
-  } catch (const c10::Error& e) {
-    throw UserError(file.string() + ": weights do not fit the model its recipe describes (vocabulary of " +
-                    std::to_string(spec.vocab) + " entries)");
-  }
-  out.epoch = epoch.item<int64_t>();
-  out.step = step.item<int64_t>();
+  load_weights(c, *out.model);
+  out.epoch = c.epoch;
+  out.step = c.step;
   return out;
 }
 

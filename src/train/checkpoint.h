@@ -46,6 +46,21 @@ struct PretrainedWeights {
 };
 PretrainedWeights read_pretrained(const std::string& path);  // throws UserError naming the file
 
+// A checkpoint opened for use (eval, generate, predict): its recipe, dataset
+// card, position and the archive of the model's weights ("model").
+struct CheckpointContents {
+  std::string file;
+  TrainConfig cfg;
+  DatasetCard card;
+  int64_t epoch = 0, step = 0;
+  torch::serialize::InputArchive weights;
+};
+// PATH is a checkpoint file or a run folder (its checkpoints/last.pt).
+// `data_override` replaces train.data. Throws UserError naming the file.
+CheckpointContents read_checkpoint(const std::string& path, const std::string& data_override = "");
+// Loads `contents.weights` into `model`; a mismatch is a UserError naming the file.
+void load_weights(CheckpointContents& contents, torch::nn::Module& model);
+
 struct LoadedModel {
   TrainConfig cfg;
   std::shared_ptr<LanguageModel> model;

@@ -7,7 +7,7 @@
 namespace parlance {
 namespace {
 
-bool is_count(const std::string& name) { return name == "epoch" || name == "ranks"; }
+bool is_count(const std::string& name) { return name == "epoch" || name == "stage" || name == "ranks"; }
 
 std::string cell(const std::string& name, double v) {
   char buf[32];
@@ -33,7 +33,7 @@ void MetricsLog::add(const MetricRow& row) {
   for (const auto& [name, v] : row) {
     if (hidden_.count(name)) continue;
     const std::string title = name == "seconds" ? "time" : name;
-    const size_t width = std::max<size_t>(title.size(), name == "epoch" ? 6 : 11) + 1;
+    const size_t width = std::max<size_t>(title.size(), is_count(name) ? 6 : 11) + 1;
     std::string c = cell(name, v);
     header += title + std::string(width - title.size(), ' ');
     line += c + std::string(c.size() < width ? width - c.size() : 1, ' ');

@@ -14,15 +14,14 @@ namespace parlance {
 
 OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log) {
   torch::set_num_threads(static_cast<int>(cfg.threads));
-  TaskContext ctx{comm.rank(), comm.size(), training_device(cfg, comm), resume, log};
+  TaskContext ctx{comm.rank(), comm.size(), training_device(cfg, comm), resume, &comm, log};
   OpenedTraining t;
   t.task = make_task(cfg, ctx);
   t.session = std::make_unique<TrainSession>(comm, t.task->model(), ctx.device, session_options(cfg));
   return t;
 }
 
-std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, bool resume,
-                                    const TrainProgressFn& progress) {
+TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume, const TrainProgressFn& progress) {
   const int rank = comm.rank();
   const fs::path run = cfg.run_dir;
   if (rank == 0) {
@@ -35,9 +34,15 @@ std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, 
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
   log->flush_on(spdlog::level::info);  // a killed or aborted rank still leaves its log on disk
   OpenedTraining t = open_training(cfg, comm, resume, log.get());
-  auto history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);
+  TrainingResult r;
+  r.history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);
+  r.report = t.task->report();
+  if (rank == 0 && !r.history.empty() && !r.report.empty()) {
+    write_file_atomically((run / "valid_report.txt").string(), r.report);
+    log->info("validation report:\n{}", r.report);
+  }
   spdlog::drop(log->name());
-  return history;
+  return r;
 }
 
 }  // namespace parlance

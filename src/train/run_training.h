@@ -20,8 +20,14 @@ struct OpenedTraining {
 };
 OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log = nullptr);
 
-// `parlance train`: writes RUN/config.toml, logs to RUN/log/rankN.log, trains.
-std::vector<MetricRow> run_training(const TrainConfig& cfg, Communicator& comm, bool resume = false,
-                                    const TrainProgressFn& progress = {});
+struct TrainingResult {
+  std::vector<MetricRow> history;  // one row per epoch trained by this call
+  std::string report;              // the task's report of the last evaluation ("" for none)
+};
+
+// `parlance train`: writes RUN/config.toml, logs to RUN/log/rankN.log, trains;
+// rank 0 also writes the task's report to RUN/valid_report.txt.
+TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume = false,
+                            const TrainProgressFn& progress = {});
 
 }  // namespace parlance

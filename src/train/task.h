@@ -66,6 +66,9 @@ class Task {
 
   // Validation over all ranks (a collective), model in eval mode.
   virtual MetricRow evaluate(Communicator& comm) = 0;
+  // The last evaluation in more detail than its columns (a classifier's
+  // per-class scores and confusion matrix), printed when training ends; "" for none.
+  virtual std::string report() const { return ""; }
 
   // The task's own mid-epoch resume state, every rank's in one collective
   // (e.g. the LM's recurrent state); restored with this rank's index.

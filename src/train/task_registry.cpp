@@ -1,5 +1,6 @@
 #include "train/task_registry.h"
 
+#include "classifier/classifier_task.h"
 #include "lm/language_model_task.h"
 #include "util/registry.h"
 
@@ -11,6 +12,8 @@ const std::map<std::string, TaskFactory>& task_registry() {
        [](const TrainConfig& cfg, const TaskContext& c) {
          return std::make_unique<LanguageModelTask>(cfg, c.rank, c.world, c.device, c.resume, c.log);
        }},
+      {"classifier",
+       [](const TrainConfig& cfg, const TaskContext& c) { return std::make_unique<ClassifierTask>(cfg, c); }},
   };
   return registry;
 }

@@ -20,6 +20,7 @@ struct TaskContext {
   int rank = 0, world = 1;
   torch::Device device = torch::kCPU;
   bool resume = false;  // weights will come from a checkpoint: skip train.init
+  Communicator* comm = nullptr;  // for collectives inside the model (synchronized BatchNorm)
   spdlog::logger* log = nullptr;
 };
 

@@ -25,6 +25,8 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("model.embed_p", &T::model, &LmSpec::embed_p, "embedding dropout (dropoute)", {0, 0.99}),
       key("model.hidden_p", &T::model, &LmSpec::hidden_p, "dropout between layers (dropouth)", {0, 0.99}),
       key("model.tie_weights", &T::model, &LmSpec::tie_weights, "decoder tied to the embedding"),
+      key("model.head_hidden", &T::head, &HeadSpec::hidden, "classifier: hidden sizes of the head (fastai's lin_ftrs)"),
+      key("model.head_p", &T::head, &HeadSpec::p, "classifier: dropout before each hidden block but the first (fastai's ps)", {0, 0.99}),
       key("train.task", &T::task, "what to train", {}, registry_names(task_registry())),
       key("train.data", &T::data, "prepared dataset (.h5)"),
       key("train.run", &T::run_dir, "run folder"),
@@ -34,6 +36,7 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("train.bs", &T::bs, "streams per rank", {1, 1e6}),
       key("train.valid_bs", &T::valid_bs, "validation streams per rank (0: bs)", {0, 1e6}),
       key("train.bptt", &T::bptt, "back-propagation through time length", {2, 1e6}),
+      key("train.max_len", &T::max_len, "classifier: gradients reach the last max_len tokens of a document", {1, 1e9}),
       key("train.variable_bptt", &T::variable_bptt, "awd-lstm variable sequence lengths"),
       key("train.lr_scale_by_seq_len", &T::lr_scale_by_seq_len, "scale the lr by seq_len / bptt"),
       key("train.backwards", &T::backwards, "train a backward LM"),
@@ -47,7 +50,7 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("train.alpha", &T::alpha, "AR coefficient", {0, 1e3}),
       key("train.beta", &T::beta, "TAR coefficient", {0, 1e3}),
       key("train.discriminative", &T::discriminative, "lr divisor between consecutive layer groups (ULMFiT: 2.6)", {1, 100}),
-      key("train.freeze_to", &T::freeze_to, "freeze the first N layer groups", {0, 1000}),
+      key("train.freeze_to", &T::freeze_to, "freeze the first N layer groups (negative: all but the last -N)", {-1000, 1000}),
       key("train.accumulate", &T::accumulate, "micro-batches per optimizer step", {1, 1024}),
       key("train.schedule", &T::schedule, &ScheduleSpec::kind, "lr schedule", {}, {"one_cycle", "stlr", "cosine", "constant"}),
       key("train.lr", &T::schedule, &ScheduleSpec::lr_max, "peak learning rate", {0, 100}),
@@ -73,10 +76,48 @@ const std::vector<recipe::Key<T>>& train_keys() {
   return keys;
 }
 
+using S = StageSpec;
+
+// [[stage]] keys; a stage's defaults are the recipe's train.* values.
+const std::vector<recipe::Key<S>>& stage_keys() {
+  static const std::vector<recipe::Key<S>> keys = {
+      key("stage.epochs", &S::epochs, "epochs of this stage", {1, 1e6}),
+      key("stage.freeze_to", &S::freeze_to, "freeze the first N layer groups (negative: all but the last -N)", {-1000, 1000}),
+      key("stage.lr", &S::lr, "peak learning rate of the top layer group", {0, 100}),
+      key("stage.discriminative", &S::discriminative, "lr divisor between consecutive layer groups (ULMFiT: 2.6)", {1, 100}),
+  };
+  return keys;
+}
+
+std::vector<StageSpec> read_stages(const Config& cfg, const TrainConfig& t) {
+  const StageSpec defaults{t.epochs, t.freeze_to, t.schedule.lr_max, t.discriminative};
+  std::vector<StageSpec> stages;
+  for (const Config& table : cfg.tables("stage")) {
+    StageSpec s = defaults;
+    recipe::read_all(stage_keys(), table, s);
+    stages.push_back(s);
+  }
+  if (stages.empty()) return {defaults};
+  if (cfg.has("train.epochs"))
+    throw UserError(cfg.origin() + ": train.epochs and [[stage]] tables both given; with stages, each [[stage]] "
+                    "sets its own epochs");
+  return stages;
+}
+
 }  // namespace
 
+int64_t TrainConfig::total_epochs() const {
+  int64_t n = 0;
+  for (const auto& s : stages) n += s.epochs;
+  return n;
+}
+
 const std::vector<KeySpec>& train_schema() {
-  static const std::vector<KeySpec> schema = recipe::schema_of(train_keys());
+  static const std::vector<KeySpec> schema = [] {
+    std::vector<KeySpec> all = recipe::schema_of(train_keys());
+    for (const auto& k : recipe::schema_of(stage_keys())) all.push_back(k);
+    return all;
+  }();
   return schema;
 }
 
@@ -84,6 +125,7 @@ TrainConfig train_config_from(const Config& cfg) {
   TrainConfig t;
   recipe::read_all(train_keys(), cfg, t);
   if (t.valid_bs == 0) t.valid_bs = t.bs;
+  t.stages = read_stages(cfg, t);
   t.resolved_toml = cfg.to_toml();
   if (t.data.empty()) throw UserError(cfg.origin() + ": train.data is required (a prepared .h5 file)");
   return t;

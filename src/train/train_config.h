@@ -1,5 +1,6 @@
 #pragma once
-// A training recipe: [model] and [train] sections (util/config.h validates them).
+// A training recipe: [model] and [train] sections and optional [[stage]]
+// tables (util/config.h validates them).
 #include <string>
 #include <vector>
 
@@ -9,13 +10,33 @@
 
 namespace parlance {
 
+// One stage of gradual unfreezing (fastai: freeze_to(n) then fit_one_cycle):
+// its own schedule over its own epochs, a fresh optimizer state, the first
+// `freeze_to` layer groups frozen (negative: all but the last -freeze_to, as
+// fastai's freeze_to(-2)), and lr / discriminative^k for the k-th group from
+// the top (fastai's slice(lr / 2.6**4, lr) over five groups).
+struct StageSpec {
+  int64_t epochs = 1, freeze_to = 0;
+  double lr = 1e-3, discriminative = 1.0;
+};
+
+// The classifier head above the pooled encoder output (fastai's lin_ftrs and
+// ps): hidden sizes between 3·emb and the classes; the first block's dropout
+// is model.output_p (× drop_mult, as fastai), later blocks take `p`.
+struct HeadSpec {
+  std::vector<int64_t> hidden = {50};
+  double p = 0.1;
+};
+
 struct TrainConfig {
   std::string task = "language_model";  // train/task_registry.h
   LmSpec model;
+  HeadSpec head;
   std::string data;  // prepared .h5
   std::string run_dir;
   std::string train_split = "train", valid_split = "valid";
   int64_t epochs = 1, bs = 64, valid_bs = 0, bptt = 70;
+  int64_t max_len = 1400;  // classifier: gradients kept for the last max_len tokens of a document
   bool variable_bptt = true, lr_scale_by_seq_len = true, backwards = false;
   bool shuffle = false;  // reshuffle the training documents every epoch (fastai v1)
   std::string optimizer = "adam";  // adam | sgd
@@ -37,6 +58,10 @@ struct TrainConfig {
   bool save_encoder = false;     // write RUN/encoder.pt (embedding + LSTM layers) for a classifier
   std::string init;              // start from these weights: a run folder, checkpoint or encoder.pt (vocabulary remapped)
   std::string resolved_toml;
+  // [[stage]] tables in order; without any, one stage of train.epochs at
+  // train.lr, train.freeze_to and train.discriminative.
+  std::vector<StageSpec> stages;
+  int64_t total_epochs() const;
 };
 
 const std::vector<KeySpec>& train_schema();

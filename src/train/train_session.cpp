@@ -1,5 +1,6 @@
 #include "train/train_session.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "train/grad_clip.h"
@@ -29,17 +30,23 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const OptimizerSpec& o, 
   return std::make_unique<torch::optim::Adam>(pg, torch::optim::AdamOptions(o.lr));
 }
 
+// Layer groups frozen by fastai's freeze_to(n) over `groups` groups.
+int64_t frozen_count(int64_t n, size_t groups) {
+  const auto g = static_cast<int64_t>(groups);
+  return std::clamp<int64_t>(n < 0 ? g + n : n, 0, g);
+}
+
 }  // namespace
 
 SessionOptions session_options(const TrainConfig& cfg) {
   SessionOptions s;
-  s.optimizer = {cfg.optimizer, cfg.schedule.lr_max, cfg.momentum, cfg.beta2, cfg.wd, cfg.true_wd};
+  s.optimizer = {cfg.optimizer, cfg.stages.front().lr, cfg.momentum, cfg.beta2, cfg.wd, cfg.true_wd};
   s.precision = parse_precision(cfg.precision);
   s.loss_scale = cfg.loss_scale;
   s.clip = cfg.clip;
   s.accumulate = cfg.accumulate;
-  s.discriminative = cfg.discriminative;
-  s.freeze_to = cfg.freeze_to;
+  s.discriminative = cfg.stages.front().discriminative;  // the loop sets each stage's
+  s.freeze_to = cfg.stages.front().freeze_to;
   s.seed = cfg.seed;
   return s;
 }
@@ -72,9 +79,9 @@ TrainSession::TrainSession(Communicator& comm, std::shared_ptr<Model> model, tor
                            const SessionOptions& opts)
     : comm_(comm), model_(std::move(model)), device_(device), opts_(opts) {
   groups_ = model_->layer_groups();
-  for (int64_t g = 0; g < opts.freeze_to && g < static_cast<int64_t>(groups_.size()); ++g)
+  frozen_ = frozen_count(opts.freeze_to, groups_.size());
+  for (int64_t g = 0; g < frozen_; ++g)
     for (auto& p : groups_[static_cast<size_t>(g)]) p.set_requires_grad(false);
-  frozen_ = std::min<int64_t>(opts.freeze_to, static_cast<int64_t>(groups_.size()));
   model_->to(device_);  // moves each parameter's data in place: groups_ and the hooks below see the device tensors
   // Buckets live on the device, so the reducer comes after the move.
   reducer_ = std::make_unique<GradientReducer>(comm_, model_->parameters());
@@ -119,7 +126,7 @@ void TrainSession::set_hyper(double lr, double mom) {
 }
 
 void TrainSession::freeze_to(int64_t n) {
-  n = std::clamp<int64_t>(n, 0, static_cast<int64_t>(groups_.size()));
+  n = frozen_count(n, groups_.size());
   for (size_t g = 0; g < groups_.size(); ++g)
     for (auto& p : groups_[g]) {
       p.set_requires_grad(static_cast<int64_t>(g) >= n);
@@ -127,6 +134,12 @@ void TrainSession::freeze_to(int64_t n) {
     }
   frozen_ = n;
   reducer_->rebuild();
+}
+
+void TrainSession::enter_stage(int64_t freeze, double discriminative, bool fresh_optimizer) {
+  if (frozen_count(freeze, groups_.size()) != frozen_) freeze_to(freeze);
+  opts_.discriminative = discriminative;
+  if (fresh_optimizer) opt_ = make_optimizer(opts_.optimizer, groups_);
 }
 
 }  // namespace parlance

@@ -29,7 +29,7 @@ struct SessionOptions {
   double clip = 0.0;            // gradient-norm clipping (0: off)
   int64_t accumulate = 1;       // micro-batches per optimizer step
   double discriminative = 1.0;  // lr of group i of n = lr / factor^(n-1-i)
-  int64_t freeze_to = 0;        // layer groups frozen at open
+  int64_t freeze_to = 0;        // layer groups frozen at open (negative: all but the last -n)
   uint64_t seed = 42;           // dropout masks: seed + a per-rank offset after open
 };
 SessionOptions session_options(const TrainConfig& cfg);
@@ -72,10 +72,14 @@ class TrainSession {
   // (SGD) or beta1 (Adam).
   void set_hyper(double lr, double mom);
   // Freezes layer groups [0, n) and unfreezes the rest (fastai's freeze_to;
-  // n = 0 unfreezes all). The reducer re-buckets the trainable set; every rank
-  // must call it at the same point.
+  // n = 0 unfreezes all, n < 0 leaves the last -n groups trainable). The
+  // reducer re-buckets the trainable set; every rank must call it at the same point.
   void freeze_to(int64_t n);
   int64_t frozen_groups() const { return frozen_; }
+  // Enters a stage of gradual unfreezing: freeze_to(freeze), the stage's
+  // discriminative factor and, when `fresh_optimizer`, an optimizer without
+  // state (fastai builds a new one on every freeze_to).
+  void enter_stage(int64_t freeze, double discriminative, bool fresh_optimizer);
 
  private:
   Communicator& comm_;

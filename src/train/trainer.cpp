@@ -134,14 +134,49 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
   return pos;
 }
 
+// Where each stage starts and how long its schedule runs. A schedule spans
+// the stage's epochs times its longest epoch in optimizer steps (the LM's
+// epochs differ by a step or two with variable BPTT).
+struct StageSteps {
+  int64_t first_epoch = 0, first_step = 0, steps_per_epoch = 0, total_steps = 1;
+};
+
+std::vector<StageSteps> plan_stages(const LoopSpec& spec, const Task& task, int64_t accumulate) {
+  if (spec.stages.empty()) throw UserError("training needs at least one stage");
+  std::vector<StageSteps> out;
+  int64_t epoch = 0, step = 0;
+  for (const LoopStage& st : spec.stages) {
+    StageSteps s{epoch, step, 0, 1};
+    for (int64_t e = epoch; e < epoch + st.epochs; ++e) {
+      const int64_t n = (task.steps_in_epoch(e) + accumulate - 1) / accumulate;
+      s.steps_per_epoch = std::max(s.steps_per_epoch, n);
+      step += n;
+    }
+    s.total_steps = std::max<int64_t>(s.steps_per_epoch * st.epochs, 1);
+    epoch += st.epochs;
+    out.push_back(s);
+  }
+  return out;
+}
+
+size_t stage_of(const std::vector<StageSteps>& stages, int64_t epoch) {
+  size_t k = 0;
+  while (k + 1 < stages.size() && stages[k + 1].first_epoch <= epoch) ++k;
+  return k;
+}
+
 }  // namespace
 
 LoopSpec loop_spec(const TrainConfig& cfg) {
   LoopSpec s;
-  s.epochs = cfg.epochs;
+  s.stages.clear();
+  for (const StageSpec& st : cfg.stages) {
+    LoopStage ls{st.epochs, st.freeze_to, st.discriminative, cfg.schedule};
+    ls.schedule.lr_max = st.lr;
+    s.stages.push_back(ls);
+  }
   s.max_steps = cfg.max_steps;
   s.checkpoint_every = cfg.checkpoint_every;
-  s.schedule = cfg.schedule;
   s.run_dir = cfg.run_dir;
   s.config_toml = cfg.resolved_toml;
   s.save_encoder = cfg.save_encoder;
@@ -157,11 +192,8 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
   if (rank == 0) fs::create_directories(fs::path(spec.run_dir) / "checkpoints");
   Checkpointer ckpt(spec, task, rank);
 
-  // The schedule's length: the longest epoch's optimizer steps, times epochs.
-  int64_t steps_per_epoch = 0;
-  for (int64_t e = 0; e < spec.epochs; ++e)
-    steps_per_epoch = std::max(steps_per_epoch, (task.steps_in_epoch(e) + accumulate - 1) / accumulate);
-  const int64_t total_steps = std::max<int64_t>(steps_per_epoch * spec.epochs, 1);
+  const std::vector<StageSteps> stages = plan_stages(spec, task, accumulate);
+  const int64_t epochs = stages.back().first_epoch + spec.stages.back().epochs;
 
   Position pos;
   double start_sum = 0, start_count = 0;
@@ -179,8 +211,20 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
 
   std::vector<MetricRow> history;
   bool stop = false;
-  for (; pos.epoch < spec.epochs && !stop; ++pos.epoch, pos.next_step = 0) {
+  int64_t entered = -1;  // the stage the session is in
+  for (; pos.epoch < epochs && !stop; ++pos.epoch, pos.next_step = 0) {
     const auto t0 = Clock::now();
+    const size_t k = stage_of(stages, pos.epoch);
+    const LoopStage& stage = spec.stages[k];
+    const StageSteps& plan = stages[k];
+    if (static_cast<int64_t>(k) != entered) {
+      // At a stage's very start the optimizer begins afresh (also when a
+      // resume lands there); a resume mid-stage keeps the restored state.
+      ses.enter_stage(stage.freeze_to, stage.discriminative, pos.epoch == plan.first_epoch && pos.next_step == 0);
+      entered = static_cast<int64_t>(k);
+      if (log && spec.stages.size() > 1)
+        log->info("stage {}: {} layer groups frozen, lr {}", k, ses.frozen_groups(), stage.schedule.lr_max);
+    }
     if (!epoch_begun) task.begin_epoch(pos.epoch);
     epoch_begun = false;
     ses.model().train();
@@ -188,7 +232,8 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     while (pos.next_step < steps && !stop) {
       const int64_t i = pos.next_step;
       const bool sync = (i + 1) % accumulate == 0 || i + 1 == steps;
-      auto sv = schedule_at(spec.schedule, std::min(pos.global_step, total_steps - 1), total_steps, steps_per_epoch);
+      const int64_t in_stage = std::min(pos.global_step - plan.first_step, plan.total_steps - 1);
+      auto sv = schedule_at(stage.schedule, in_stage, plan.total_steps, plan.steps_per_epoch);
       ses.set_hyper(sv.lr * task.lr_factor(i), sv.mom);
       StepLoss loss;
       {
@@ -217,7 +262,9 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     meter.check(pos, /*force=*/true);
     const auto train = sum_over_ranks(comm, {meter.sum(), meter.count()});
     const double train_sum = train[0], train_count = train[1];
-    MetricRow row{{"epoch", static_cast<double>(pos.epoch)}, {"train_loss", train_sum / std::max(train_count, 1.0)}};
+    MetricRow row{{"epoch", static_cast<double>(pos.epoch)}};
+    if (spec.stages.size() > 1) row.push_back({"stage", static_cast<double>(k)});
+    row.push_back({"train_loss", train_sum / std::max(train_count, 1.0)});
     for (const auto& col : task.evaluate(comm)) row.push_back(col);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     row.push_back({"seconds", seconds});

@@ -22,11 +22,19 @@ namespace parlance {
 
 struct TrainConfig;
 
+// A stage of training (gradual unfreezing): its epochs follow the previous
+// stage's, with their own schedule from its start, a fresh optimizer state,
+// `freeze_to` layer groups frozen and lr / discriminative^k per group.
+struct LoopStage {
+  int64_t epochs = 1, freeze_to = 0;
+  double discriminative = 1.0;
+  ScheduleSpec schedule;
+};
+
 struct LoopSpec {
-  int64_t epochs = 1;
+  std::vector<LoopStage> stages{LoopStage{}};
   int64_t max_steps = 0;         // optimizer steps in all, then stop (0: no limit)
   int64_t checkpoint_every = 0;  // optimizer steps (0: at the end of each epoch only)
-  ScheduleSpec schedule;
   std::string run_dir;           // checkpoints/last.pt, metrics.jsonl (rank 0)
   std::string config_toml;       // saved with every checkpoint
   bool save_encoder = false;     // RUN/encoder.pt at the end
@@ -37,10 +45,11 @@ LoopSpec loop_spec(const TrainConfig& cfg);
 // micro-batches in epoch, items (task.count_unit()) per second over all ranks.
 using TrainProgressFn = std::function<void(int64_t epoch, int64_t step, int64_t steps, double per_s)>;
 
-// Runs spec.epochs epochs of `task` through `ses`; `resume` continues from
+// Runs the stages' epochs of `task` through `ses`; `resume` continues from
 // RUN/checkpoints/last.pt exactly where it stopped (bit for bit on CPU with
-// the same rank count). Returns one row per finished epoch: epoch,
-// train_loss, the task's columns, seconds, <unit>_per_s, ranks.
+// the same rank count). Returns one row per finished epoch: epoch, (stage,
+// when there are several,) train_loss, the task's columns, seconds,
+// <unit>_per_s, ranks.
 std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, const LoopSpec& spec, bool resume,
                              spdlog::logger* log = nullptr, const TrainProgressFn& progress = {});
 

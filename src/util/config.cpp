@@ -81,21 +81,33 @@ void check_value(const KeySpec& spec, const toml::node& node, const std::string&
   }
 }
 
+void validate_section(const toml::table& sub, const std::string& sec, const std::vector<KeySpec>& schema,
+                      const std::string& where) {
+  for (const auto& [key, value] : sub) {
+    std::string full = sec + "." + std::string(key.str());
+    const KeySpec* spec = find_spec(schema, full);
+    if (!spec) {
+      std::string known = known_keys(schema, sec);
+      throw UserError(where + ": unknown key " + full +
+                      (known.empty() ? " (unknown section [" + sec + "])" : " (known keys: " + known + ")"));
+    }
+    check_value(*spec, value, where);
+  }
+}
+
+// A [section] table, or a list of [[section]] tables (recipe stages).
 void validate(const toml::table& table, const std::vector<KeySpec>& schema, const std::string& where) {
   for (const auto& [section, node] : table) {
     std::string sec(section.str());
-    const auto* sub = node.as_table();
-    if (!sub) throw UserError(where + ": top-level key \"" + sec + "\" must be a [section]");
-    for (const auto& [key, value] : *sub) {
-      std::string full = sec + "." + std::string(key.str());
-      const KeySpec* spec = find_spec(schema, full);
-      if (!spec) {
-        std::string known = known_keys(schema, sec);
-        throw UserError(where + ": unknown key " + full +
-                        (known.empty() ? " (unknown section [" + sec + "])" : " (known keys: " + known + ")"));
-      }
-      check_value(*spec, value, where);
+    if (const auto* sub = node.as_table()) {
+      validate_section(*sub, sec, schema, where);
+      continue;
     }
+    const auto* arr = node.as_array();
+    if (!arr || !arr->is_array_of_tables())
+      throw UserError(where + ": top-level key \"" + sec + "\" must be a [section] or [[section]] tables");
+    for (size_t i = 0; i < arr->size(); ++i)
+      validate_section(*arr->get(i)->as_table(), sec, schema, where + " ([[" + sec + "]] #" + std::to_string(i + 1) + ")");
   }
 }
 
@@ -107,6 +119,8 @@ void apply_override(toml::table& table, const std::string& assignment, const std
   std::string key = assignment.substr(0, eq), raw = assignment.substr(eq + 1);
   const KeySpec* spec = find_spec(schema, key);
   if (!spec) throw UserError("--set " + assignment + ": unknown key " + key);
+  if (table[key.substr(0, dot)].as_array())
+    throw UserError("--set " + assignment + ": [[" + key.substr(0, dot) + "]] is a list of tables; edit the recipe instead");
   toml::table* section = table[key.substr(0, dot)].as_table();
   if (!section) {
     table.insert_or_assign(key.substr(0, dot), toml::table{});
@@ -174,6 +188,19 @@ std::vector<int64_t> Config::get_ints(const std::string& key, std::vector<int64_
   if (!arr) return def;
   std::vector<int64_t> out;
   for (const auto& e : *arr) out.push_back(e.value_or(int64_t{0}));
+  return out;
+}
+
+std::vector<Config> Config::tables(const std::string& section) const {
+  std::vector<Config> out;
+  const auto* arr = table_[section].as_array();
+  if (!arr) return out;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    Config c;
+    c.origin_ = origin_ + " ([[" + section + "]] #" + std::to_string(i + 1) + ")";
+    c.table_.insert(section, *arr->get(i)->as_table());
+    out.push_back(std::move(c));
+  }
   return out;
 }
 

@@ -2,7 +2,8 @@
 // Recipes are TOML files; every key can be overridden on the command line with
 // --set section.key=value. Keys are declared up front (name, type, default,
 // allowed range), so an unknown key or a wrong type is an error naming the
-// file and the key rather than a silently ignored typo.
+// file and the key rather than a silently ignored typo. A section is a
+// [table] or a list of [[tables]] (training stages), checked alike.
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -42,6 +43,10 @@ class Config {
   bool get_bool(const std::string& key, bool def) const;
   std::vector<std::string> get_strings(const std::string& key, std::vector<std::string> def) const;
   std::vector<int64_t> get_ints(const std::string& key, std::vector<int64_t> def) const;
+
+  // Each [[section]] table of a list, in order, as a Config of its own whose
+  // keys read as "section.key" (empty when the recipe has none).
+  std::vector<Config> tables(const std::string& section) const;
 
   // The resolved recipe (file + overrides) as TOML text, for provenance.
   std::string to_toml() const;

@@ -58,7 +58,7 @@ TEST(InitFromPretrained, CheckpointOfAnotherVocabularyIsRemappedByToken) {
 
   torch::manual_seed(2);
   AwdLstm model(spec_for(kNew.size()));
-  TransferReport r = init_from_pretrained(file, model, spec_for(kNew.size()), kNew);
+  TransferReport r = init_from_pretrained(file, model, model.vocab_parameter_names(), spec_for(kNew.size()), kNew);
   EXPECT_EQ(r.found, 4);
   EXPECT_EQ(r.total, 8);
   EXPECT_EQ(r.missing, (std::vector<std::string>{"d", "e", "f", "g"}));
@@ -78,7 +78,7 @@ TEST(InitFromPretrained, EncoderFileInitializesTheEncoderAndLeavesTheHead) {
   save_encoder(file, pre, card_for(kOld));
   AwdLstm model(spec_for(kNew.size()));
   auto bias_before = model.named_parameters()["decoder.bias"].clone();
-  TransferReport r = init_from_pretrained(file, model, spec_for(kNew.size()), kNew);
+  TransferReport r = init_from_pretrained(file, model, model.vocab_parameter_names(), spec_for(kNew.size()), kNew);
   EXPECT_TRUE(r.encoder_only);
   EXPECT_EQ(r.found, 4);
   EXPECT_TRUE(torch::equal(model.named_parameters()["encoder.embedding"][4], pre.named_parameters()["encoder.embedding"][2]));
@@ -93,8 +93,8 @@ TEST(InitFromPretrained, OtherSizesAndMissingFilesAreClearErrors) {
   LmSpec bigger = spec_for(kNew.size());
   bigger.hidden = 12;
   AwdLstm model(bigger);
-  EXPECT_THROW(init_from_pretrained(file, model, bigger, kNew), UserError);
-  EXPECT_THROW(init_from_pretrained(temp("nothing_here"), model, bigger, kNew), UserError);
+  EXPECT_THROW(init_from_pretrained(file, model, model.vocab_parameter_names(), bigger, kNew), UserError);
+  EXPECT_THROW(init_from_pretrained(temp("nothing_here"), model, model.vocab_parameter_names(), bigger, kNew), UserError);
 }
 
 }  // namespace

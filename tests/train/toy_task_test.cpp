@@ -92,9 +92,9 @@ SessionOptions adam(double lr) {
 
 LoopSpec spec_in(const std::string& name, int64_t epochs) {
   LoopSpec s;
-  s.epochs = epochs;
-  s.schedule.kind = "constant";
-  s.schedule.lr_max = 0.05;
+  s.stages[0].epochs = epochs;
+  s.stages[0].schedule.kind = "constant";
+  s.stages[0].schedule.lr_max = 0.05;
   s.run_dir = (std::filesystem::temp_directory_path() / ("parlance_toy_" + name + "_np" + std::to_string(mpi::size())))
                   .string();
   if (mpi::rank() == 0) std::filesystem::remove_all(s.run_dir);
@@ -182,12 +182,74 @@ TEST(TrainSession, FreezingKeepsGroupsFixedAndUnfreezingRebuildsTheReducer) {
   EXPECT_TRUE(torch::equal(mine, theirs));
 }
 
+// Gradual unfreezing as recipe stages: the head alone for an epoch (one_cycle
+// of its own), then everything for two epochs with discriminative rates.
+LoopSpec two_stages(const std::string& name) {
+  LoopSpec s = spec_in(name, 1);
+  s.stages[0].freeze_to = -1;
+  s.stages[0].schedule.kind = "one_cycle";
+  LoopStage all = s.stages[0];
+  all.epochs = 2;
+  all.freeze_to = 0;
+  all.discriminative = 2.6;
+  all.schedule.lr_max = 0.02;
+  s.stages.push_back(all);
+  return s;
+}
+
+TEST(GenericLoop, StagesFreezeWhatTheySayAndResumeExactlyAcrossTheirBoundary) {
+  auto comm = make_communicator("mpi");
+  ToyClassifierTask task(comm->rank(), comm->size(), 32);
+  TrainSession ses(*comm, task.model(), torch::kCPU, adam(0.05));
+  auto emb0 = task.model()->layer_groups()[0][0].detach().clone();
+  auto spec = two_stages("stages");
+  spec.max_steps = 16;  // the first stage's one epoch
+  train(task, ses, *comm, spec, false);
+  EXPECT_EQ(ses.frozen_groups(), 1);
+  EXPECT_TRUE(torch::equal(task.model()->layer_groups()[0][0], emb0)) << "stage 0 froze the embedding";
+  spec.max_steps = 0;
+  auto history = train(task, ses, *comm, spec, /*resume=*/true);
+  EXPECT_EQ(ses.frozen_groups(), 0);
+  EXPECT_FALSE(torch::equal(task.model()->layer_groups()[0][0], emb0)) << "stage 1 trained the embedding";
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[0][1], (std::pair<std::string, double>("stage", 1)));
+  // The same three epochs without interruption, and interrupted mid-stage 1.
+  ToyClassifierTask whole(comm->rank(), comm->size(), 32), parts(comm->rank(), comm->size(), 32);
+  {
+    TrainSession s(*comm, whole.model(), torch::kCPU, adam(0.05));
+    train(whole, s, *comm, two_stages("stages_whole"), false);
+  }
+  {
+    auto sp = two_stages("stages_parts");
+    sp.max_steps = 21;
+    TrainSession s(*comm, parts.model(), torch::kCPU, adam(0.05));
+    train(parts, s, *comm, sp, false);
+    ToyClassifierTask resumed(comm->rank(), comm->size(), 32);
+    TrainSession s2(*comm, resumed.model(), torch::kCPU, adam(0.05));
+    sp.max_steps = 0;
+    train(resumed, s2, *comm, sp, true);
+    auto a = whole.model()->parameters(), b = resumed.model()->parameters(), c = task.model()->parameters();
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_TRUE(torch::equal(a[k], b[k])) << "mid-stage resume, parameter " << k;
+      EXPECT_TRUE(torch::equal(a[k], c[k])) << "resume at the stage boundary, parameter " << k;
+    }
+  }
+  if (comm->rank() == 0) {
+    auto rows = read_jsonl((std::filesystem::temp_directory_path() /
+                            ("parlance_toy_stages_np" + std::to_string(comm->size())) / "metrics.jsonl")
+                               .string());
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(rows[0]["stage"], 0);
+    EXPECT_EQ(rows[2]["stage"], 1);
+  }
+}
+
 TEST(GenericLoop, NonFiniteLossIsARecipeError) {
   auto comm = make_communicator("mpi");
   ToyClassifierTask task(comm->rank(), comm->size(), 32);
   TrainSession ses(*comm, task.model(), torch::kCPU, adam(1e30));  // diverges at once
   auto spec = spec_in("nan", 2);
-  spec.schedule.lr_max = 1e30;
+  spec.stages[0].schedule.lr_max = 1e30;
   try {
     train(task, ses, *comm, spec, false);
     FAIL() << "no error";

@@ -1,0 +1,16 @@
+#pragma once
+// The documents of one text file read exactly as prep reads them (record
+// scanning, RFC 4180 CSV, UTF-8 repair, NUL check), for commands that take
+// text after training (predict): one document per line, or one column of a CSV.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace parlance {
+
+// csv_column < 0: every non-empty line is a document. Otherwise the file is a
+// CSV and column `csv_column` (0-based) of each record is one, after a header
+// record when `csv_header`. Throws UserError naming the file and record.
+std::vector<std::string> read_document_texts(const std::string& path, int64_t csv_column, bool csv_header);
+
+}  // namespace parlance

@@ -1,0 +1,53 @@
+// SyncBatchNorm1d under mpirun (1, 2, 3 ranks): each rank holds a slice of one
+// global batch; outputs, input gradients, parameter gradients (summed over
+// ranks) and running statistics equal torch::nn::BatchNorm1d on the whole batch.
+#include "models/sync_batch_norm.h"
+
+#include <gtest/gtest.h>
+
+namespace parlance {
+namespace {
+
+double max_rel_diff(const torch::Tensor& a, const torch::Tensor& b) {
+  return ((a - b).norm() / b.norm().clamp_min(1e-12)).item<double>();
+}
+
+TEST(SyncBatchNorm, RanksTogetherEqualOneBatchNormOverTheGlobalBatch) {
+  auto comm = make_communicator("mpi");
+  const int n = comm->size(), r = comm->rank();
+  const int64_t b = 4, f = 5;
+  torch::manual_seed(3);
+  auto x_all = (torch::randn({n * b, f}) * 3 + 10).requires_grad_(true);  // a large mean: two-pass variance matters
+  auto w_out = torch::randn({n * b, f});                                     // a loss that weighs each output
+
+  torch::nn::BatchNorm1d ref(f);
+  ref->train();
+  auto y_ref = ref->forward(x_all);
+  (y_ref * w_out).sum().backward();
+
+  SyncBatchNorm1d bn(f);
+  bn.set_communicator(comm.get());
+  bn.train();
+  auto x = x_all.detach().narrow(0, r * b, b).clone().requires_grad_(true);
+  auto y = bn.forward(x);
+  (y * w_out.narrow(0, r * b, b)).sum().backward();
+
+  EXPECT_LT(max_rel_diff(y, y_ref.detach().narrow(0, r * b, b)), 1e-5);
+  EXPECT_LT(max_rel_diff(x.grad(), x_all.grad().narrow(0, r * b, b)), 1e-4);
+  auto params = bn.named_parameters();
+  for (const char* name : {"weight", "bias"}) {
+    torch::Tensor g = params[name].grad().clone();
+    comm->allreduce(g, ReduceOp::Sum);  // the reducer's job in training (it averages; the loss here is a sum)
+    EXPECT_LT(max_rel_diff(g, ref->named_parameters()[name].grad()), 1e-5) << name;
+  }
+  auto buffers = bn.named_buffers();
+  EXPECT_LT(max_rel_diff(buffers["running_mean"], ref->running_mean), 1e-5);
+  EXPECT_LT(max_rel_diff(buffers["running_var"], ref->running_var), 1e-5);
+
+  bn.eval();
+  ref->eval();
+  EXPECT_LT(max_rel_diff(bn.forward(x_all.detach()), ref->forward(x_all.detach())), 1e-5);
+}
+
+}  // namespace
+}  // namespace parlance
