@@ -262,9 +262,11 @@ def main():
                 step += 1
             train_secs = time.perf_counter() - t0
             valid_loss, acc = evaluate(model, *valid, bs, pad_idx, bptt, max_len)
+            secs = time.perf_counter() - t0
+            # tokens_per_s over training + validation, as parlance's per-epoch columns count it.
             row = {'epoch': epoch, 'freeze_to': freeze, 'train_loss': loss_sum / n, 'valid_loss': valid_loss,
-                   'accuracy': acc, 'seconds': time.perf_counter() - t0, 'train_seconds': train_secs,
-                   'tokens_per_s': tokens / train_secs}
+                   'accuracy': acc, 'seconds': secs, 'train_seconds': train_secs, 'documents': n,
+                   'tokens': tokens, 'tokens_per_s': tokens / secs, 'train_tokens_per_s': tokens / train_secs}
             history.append(row)
             print(json.dumps(row), flush=True)
             epoch += 1

@@ -10,8 +10,10 @@ torch::Tensor masked_concat_pool(const torch::Tensor& out, const torch::Tensor& 
   const torch::Tensor keep = pad.logical_not().unsqueeze(2);                       // (seq, bs, 1)
   const torch::Tensor count = keep.sum(0).to(out.scalar_type()).clamp_min(1);      // (bs, 1)
   const torch::Tensor mean = out.masked_fill(keep.logical_not(), 0).sum(0) / count;
+  // A document of padding only (an empty line given to predict) pools to zeros, not -inf.
   const torch::Tensor max =
-      std::get<0>(out.masked_fill(keep.logical_not(), -std::numeric_limits<float>::infinity()).max(0));
+      std::get<0>(out.masked_fill(keep.logical_not(), -std::numeric_limits<float>::infinity()).max(0))
+          .masked_fill(keep.any(0).logical_not(), 0);
   return torch::cat({out[-1], max, mean}, 1);
 }
 

@@ -30,6 +30,13 @@ TEST(MaskedConcatPool, PaddingDoesNotChangeADocumentsFeatures) {
   EXPECT_TRUE(torch::allclose(both[1], masked_concat_pool(longer, torch::zeros({8, 1}, torch::kBool))[0]));
 }
 
+TEST(MaskedConcatPool, ADocumentOfPaddingOnlyPoolsToFiniteValues) {
+  auto out = torch::tensor({{1.f, 2.f}, {3.f, 4.f}}).view({2, 1, 2});
+  auto p = masked_concat_pool(out, torch::ones({2, 1}, torch::kBool));
+  EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
+  EXPECT_TRUE(torch::equal(p.narrow(1, 2, 4), torch::zeros({1, 4})));  // max and mean of nothing: 0
+}
+
 TEST(PoolingLinearClassifier, MapsPooledFeaturesToClassLogits) {
   torch::manual_seed(1);
   PoolingLinearClassifier head({12, 5, 3}, {0.4, 0.1});

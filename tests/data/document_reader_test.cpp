@@ -1,0 +1,60 @@
+#include "data/document_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "data/text_encoder.h"
+#include "util/error.h"
+
+namespace parlance {
+namespace {
+
+std::string write(const std::string& name, const std::string& text) {
+  auto path = (std::filesystem::temp_directory_path() / ("parlance_docreader_" + name)).string();
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(DocumentReader, LinesAreDocumentsAndEmptyLinesAreSkipped) {
+  auto docs = read_document_texts(write("lines.txt", "first review\n\nsecond one\r\nthird"), -1, false);
+  EXPECT_EQ(docs, (std::vector<std::string>{"first review", "second one", "third"}));
+}
+
+TEST(DocumentReader, ACsvColumnWithQuotedNewlinesAndAHeader) {
+  const std::string csv = "label,text,is_valid\nnegative,\"bad, \"\"really\"\"\nbad\",False\npositive,good,True\n";
+  auto docs = read_document_texts(write("texts.csv", csv), 1, true);
+  EXPECT_EQ(docs, (std::vector<std::string>{"bad, \"really\"\nbad", "good"}));
+  EXPECT_EQ(read_document_texts(write("noheader.csv", "a,b\nc,d\n"), 0, false), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST(DocumentReader, BadInputNamesTheFile) {
+  EXPECT_THROW(read_document_texts("/nonexistent/parlance.txt", -1, false), UserError);
+  try {
+    read_document_texts(write("ragged.csv", "label,text\nx,y\nonly\n"), 1, true);
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("parlance_docreader_ragged.csv"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TextEncoder, TokenizesAsPrepDidAndMapsUnknownWordsToXxunk) {
+  StreamCard card{{"xxunk", "xxpad", "xxbos", "xxeos", "xxfld", "xxmaj", "xxup", "xxrep", "xxwrep", "the", "film", "."},
+                  "{\"kind\":\"fastai\",\"lang\":\"en\",\"add_bos\":true,\"add_eos\":false,\"mark_fields\":false,\"eol_token\":\"\"}", ""};
+  const TextEncoder enc(card, true);
+  const auto tokens = enc.tokens("The film. Zorblax!");
+  EXPECT_EQ(tokens.front(), "xxbos");
+  EXPECT_EQ(tokens[1], "xxmaj");
+  EXPECT_EQ(tokens[2], "the");
+  const auto ids = enc.ids(tokens);
+  ASSERT_EQ(ids.size(), tokens.size());
+  EXPECT_EQ(ids[0], 2);
+  EXPECT_EQ(ids[2], 9);
+  EXPECT_EQ(enc.unknown_count(tokens), 2);  // "zorblax", "!"
+  for (size_t i = 0; i < tokens.size(); ++i)
+    if (tokens[i] == "zorblax") EXPECT_EQ(ids[i], 0);
+}
+
+}  // namespace
+}  // namespace parlance
