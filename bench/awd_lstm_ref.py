@@ -111,6 +111,15 @@ def bench_step(argv):
 
 # --- training a recipe -------------------------------------------------------
 
+def write_result(path, result):
+    """The result as JSON, atomically; its summary (no per-epoch rows) on stdout."""
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(result, f, indent=1)
+    os.replace(tmp, path)
+    print(json.dumps({k: v for k, v in result.items() if k != 'epochs'}))
+
+
 def annealing_cos(start, end, pct):
     return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
 
@@ -263,11 +272,7 @@ def train(argv):
         result = {'impl': 'pytorch-python', 'ranks': world, 'recipe': args.config, 'epochs': history,
                   'valid_perplexity': history[-1]['perplexity'],
                   'test_perplexity': math.exp(test_loss) if test_loss is not None else None, 'test_accuracy': test_acc}
-        tmp = args.out + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump(result, f, indent=1)
-        os.replace(tmp, args.out)
-        print(json.dumps({k: v for k, v in result.items() if k != 'epochs'}))
+        write_result(args.out, result)
 
 
 if __name__ == '__main__':

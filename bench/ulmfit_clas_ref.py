@@ -20,8 +20,6 @@ PyTorch baseline for parlance's 2 ranks × bs.
 """
 import argparse
 import json
-import math
-import os
 import random
 import time
 import tomllib
@@ -31,11 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-
-def locked_dropout(x, p, training):
-    if not training or p == 0:
-        return x
-    return x * x.new_empty(1, x.size(1), x.size(2)).bernoulli_(1 - p).div_(1 - p)
+from awd_lstm_ref import locked_dropout, one_cycle, write_result  # the LM reference's, one copy
 
 
 class Encoder(torch.nn.Module):
@@ -157,20 +151,6 @@ def sortish(lengths, bs, rng):
     return [batches[0]] + rest
 
 
-def annealing_cos(start, end, pct):
-    return end + (start - end) / 2 * (math.cos(math.pi * pct) + 1)
-
-
-def one_cycle(step, total, lr, div, pct_start, moms):
-    up = max(1, math.floor(total * pct_start))
-    down = max(1, total - up)
-    if step < up:
-        p = step / up
-        return annealing_cos(lr / div, lr, p), annealing_cos(moms[0], moms[1], p)
-    p = (step - up) / down
-    return annealing_cos(lr, lr / (div * 1e4), p), annealing_cos(moms[1], moms[0], p)
-
-
 @torch.no_grad()
 def evaluate(model, docs, ys, bs, pad_idx, bptt, max_len):
     model.eval()
@@ -276,11 +256,7 @@ def main():
         t0 = time.perf_counter()
         result['test_loss'], result['test_accuracy'] = evaluate(model, *test, bs, pad_idx, bptt, max_len)
         result['test_seconds'] = time.perf_counter() - t0
-    tmp = args.out + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(result, f, indent=1)
-    os.replace(tmp, args.out)
-    print(json.dumps({k: v for k, v in result.items() if k != 'epochs'}))
+    write_result(args.out, result)
 
 
 if __name__ == '__main__':

@@ -37,7 +37,10 @@ LmSpec classifier_encoder_spec(const TrainConfig& cfg, const std::vector<std::st
 }
 
 LoadedClassifier load_classifier(const std::string& path, const std::string& data_override) {
-  CheckpointContents c = read_checkpoint(path, data_override);
+  return load_classifier(read_checkpoint(path, data_override));
+}
+
+LoadedClassifier load_classifier(CheckpointContents c) {
   if (c.cfg.task != "classifier") throw UserError(c.file + ": a " + c.cfg.task + " run, not a classifier");
   LoadedClassifier out;
   out.cfg = c.cfg;

@@ -9,6 +9,7 @@
 #include "classifier/labelled_docs.h"
 #include "classifier/text_classifier.h"
 #include "data/dataset_card.h"
+#include "train/checkpoint.h"
 #include "train/train_config.h"
 
 namespace parlance {
@@ -35,6 +36,8 @@ struct LoadedClassifier {
 // Builds the classifier from a checkpoint file or run folder. Throws UserError
 // naming the file when it is not a classifier run.
 LoadedClassifier load_classifier(const std::string& path, const std::string& data_override = "");
+// The same from a checkpoint already read.
+LoadedClassifier load_classifier(CheckpointContents c);
 // The recipe's encoder with this vocabulary's size and xxpad's index.
 LmSpec classifier_encoder_spec(const TrainConfig& cfg, const std::vector<std::string>& itos, const std::string& origin);
 

@@ -1,6 +1,7 @@
 // parlance predict, and parlance eval for classifier runs: one classifier or
 // an ensemble (class probabilities averaged, e.g. forward + backward).
 #include <cstdio>
+#include <optional>
 
 #include "classifier/batch_order.h"
 #include "classifier/class_metrics.h"
@@ -16,8 +17,11 @@
 namespace parlance::cli {
 namespace {
 
-std::vector<LoadedClassifier> load_all(const std::vector<std::string>& runs, const std::string& data) {
+// `first`, when given, is the first run already read.
+std::vector<LoadedClassifier> load_all(std::optional<CheckpointContents> first, const std::vector<std::string>& runs,
+                                       const std::string& data) {
   std::vector<LoadedClassifier> out;
+  if (first) out.push_back(load_classifier(std::move(*first)));
   for (const auto& r : runs) out.push_back(load_classifier(r, data));
   for (const auto& c : out)
     if (c.card.classes != out[0].card.classes)
@@ -56,13 +60,13 @@ ClassMetrics metrics_of(const ClassProbabilities& p, int64_t classes, Communicat
 
 }  // namespace
 
-int eval_classifiers(const std::vector<std::string>& runs, const std::string& data_override, const std::string& split,
-                     int64_t bs) {
+int eval_classifiers(CheckpointContents first, const std::vector<std::string>& more, const std::string& data_override,
+                     const std::string& split, int64_t bs) {
   auto comm = make_communicator("mpi");
   std::vector<LoadedClassifier> models;
   std::vector<LabelledDocs> docs;
   try {  // every rank reads the same files: an error here is one they all agree on
-    models = load_all(runs, data_override);
+    models = load_all(std::move(first), more, data_override);
     const PreparedDataset data(models[0].cfg.data);
     for (const auto& m : models) {
       if (data.itos() != m.card.stream("").itos)
@@ -113,7 +117,7 @@ Command add_predict(CLI::App& app) {
     runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
     if (runs.empty()) throw UserError("predict: give a classifier run (parlance predict RUN --text ...)");
     if (a->texts.empty() == a->file.empty()) throw UserError("predict: give --text or --file (one of them)");
-    std::vector<LoadedClassifier> models = load_all(runs, "");
+    std::vector<LoadedClassifier> models = load_all(std::nullopt, runs, "");
     const std::vector<std::string> texts =
         a->file.empty() ? a->texts : read_document_texts(a->file, a->column, !a->no_header);
     std::vector<std::vector<int64_t>> ids;

@@ -3,6 +3,10 @@
 // CLI11 app and returns the function to run once arguments are parsed.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
+
+#include "train/checkpoint.h"
 
 namespace parlance::cli {
 
@@ -19,8 +23,9 @@ Command add_import_weights(CLI::App& app);
 Command add_export_weights(CLI::App& app);
 Command add_predict(CLI::App& app);
 // parlance eval on classifier runs (an ensemble when several): accuracy,
-// per-class precision/recall/F1 and the confusion matrix on `split`.
-int eval_classifiers(const std::vector<std::string>& runs, const std::string& data_override, const std::string& split,
-                     int64_t bs);
+// per-class precision/recall/F1 and the confusion matrix on `split`. `first`
+// is the first run's checkpoint, already read; `more` the other runs.
+int eval_classifiers(CheckpointContents first, const std::vector<std::string>& more, const std::string& data_override,
+                     const std::string& split, int64_t bs);
 
 }  // namespace parlance::cli

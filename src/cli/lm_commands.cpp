@@ -31,9 +31,11 @@ Command add_eval(CLI::App& app) {
     std::vector<std::string> runs = a->runs;
     runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
     if (runs.empty()) throw UserError("eval: give a run folder or checkpoint");
-    if (read_checkpoint(runs[0], a->data).cfg.task == "classifier") return eval_classifiers(runs, a->data, a->split, a->bs);
+    CheckpointContents first = read_checkpoint(runs[0], a->data);
+    if (first.cfg.task == "classifier")
+      return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs);
     if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a language model");
-    LoadedModel lm = load_checkpoint(runs[0], a->data);
+    LoadedModel lm = load_checkpoint(std::move(first));
     auto comm = make_communicator("mpi");
     const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;
     std::unique_ptr<PreparedDataset> data;

@@ -137,7 +137,10 @@ void load_weights(CheckpointContents& c, torch::nn::Module& model) {
 }
 
 LoadedModel load_checkpoint(const std::string& path, const std::string& data_override) {
-  CheckpointContents c = read_checkpoint(path, data_override);
+  return load_checkpoint(read_checkpoint(path, data_override));
+}
+
+LoadedModel load_checkpoint(CheckpointContents c) {
   if (c.cfg.task != "language_model")
     throw UserError(c.file + ": a " + c.cfg.task + " run, not a language model");
   LoadedModel out;

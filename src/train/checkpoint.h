@@ -73,5 +73,7 @@ struct LoadedModel {
 // `data_override`: evaluate on this prepared file instead of train.data (its
 // vocabulary must be the model's).
 LoadedModel load_checkpoint(const std::string& path, const std::string& data_override = "");
+// The same from a checkpoint already read (a command that first looked at its task).
+LoadedModel load_checkpoint(CheckpointContents c);
 
 }  // namespace parlance
