@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "classifier/batch_order.h"
+#include "data/batch_order.h"
 #include "classifier/trained_classifier.h"
 #include "lm/vocab_transfer.h"
 #include "util/error.h"
@@ -59,13 +59,11 @@ ClassifierLoss classifier_loss(const ClassifierOutput& out, const torch::Tensor&
 }
 
 void ClassifierTask::begin_epoch(int64_t epoch) {
-  const auto order = sortish_order(train_.lengths(), cfg_.bs * ctx_.world, cfg_.seed, static_cast<uint64_t>(epoch));
-  batches_ = rank_batches(order, cfg_.bs, ctx_.world, ctx_.rank, /*drop_last=*/true);
-  pad_to_ = global_batch_longest(order, train_.lengths(), cfg_.bs, ctx_.world, true);
+  plan_ = training_plan(train_.lengths(), cfg_.bs, ctx_.world, ctx_.rank, cfg_.seed, static_cast<uint64_t>(epoch));
 }
 
 StepLoss ClassifierTask::step(int64_t i) {
-  DocBatch b = train_.batch(batch_docs(i), model_->pad_idx(), pad_to_[static_cast<size_t>(i)]);
+  DocBatch b = train_.batch(batch_docs(i), model_->pad_idx(), plan_.pad_to[static_cast<size_t>(i)]);
   const torch::Tensor y = b.labels.to(ctx_.device);
   ClassifierLoss loss = classifier_loss(model_->forward(b.tokens.to(ctx_.device), cfg_.bptt, cfg_.max_len), y,
                                         cfg_.alpha, cfg_.beta);
@@ -75,10 +73,8 @@ StepLoss ClassifierTask::step(int64_t i) {
 
 MetricRow ClassifierTask::evaluate(Communicator& comm) {
   // Validation in length order (SortSampler), every rank a slice of each global batch.
-  const auto order = sort_order(valid_.lengths());
-  const auto batches = rank_batches(order, cfg_.valid_bs, comm.size(), comm.rank(), false);
-  ClassProbabilities p = class_probabilities(*model_, valid_, batches, cfg_.bptt, cfg_.max_len, ctx_.device,
-                                             global_batch_longest(order, valid_.lengths(), cfg_.valid_bs, comm.size(), false));
+  const BatchPlan plan = validation_plan(valid_.lengths(), cfg_.valid_bs, comm.size(), comm.rank());
+  ClassProbabilities p = class_probabilities(*model_, valid_, plan.batches, cfg_.bptt, cfg_.max_len, ctx_.device, plan.pad_to);
   ClassMetrics m(model_->n_classes());
   m.add(p.probs, p.labels);
   m.sum_over(comm);

@@ -7,7 +7,7 @@
 //
 // Data-parallel invariant: every rank draws the same global batch order from
 // the shared seed and takes its own slice of each global batch of bs × ranks
-// documents (classifier/batch_order.h), and the head's BatchNorm normalizes
+// documents (data/batch_order.h), and the head's BatchNorm normalizes
 // over the global batch (models/sync_batch_norm.h). So W ranks with bs b take
 // the same steps, with the same gradients, as 1 rank with bs W·b (up to the
 // per-rank dropout masks); each rank pads its slice to the global batch's
@@ -18,6 +18,7 @@
 #include "classifier/class_metrics.h"
 #include "classifier/labelled_docs.h"
 #include "classifier/text_classifier.h"
+#include "data/batch_order.h"
 #include "data/prepared_dataset.h"
 #include "train/task.h"
 #include "train/task_registry.h"
@@ -50,7 +51,7 @@ class ClassifierTask : public Task {
   std::string report() const override;
 
   // This rank's documents of micro-batch `step` of the current epoch.
-  const std::vector<int64_t>& batch_docs(int64_t step) const { return batches_[static_cast<size_t>(step)]; }
+  const std::vector<int64_t>& batch_docs(int64_t step) const { return plan_.batches[static_cast<size_t>(step)]; }
   const LabelledDocs& train_docs() const { return train_; }
 
  private:
@@ -59,8 +60,7 @@ class ClassifierTask : public Task {
   PreparedDataset data_;
   LabelledDocs train_, valid_;
   std::shared_ptr<TextClassifier> model_;
-  std::vector<std::vector<int64_t>> batches_;  // the current epoch's, this rank's slices
-  std::vector<int64_t> pad_to_;                // each global batch's longest document
+  BatchPlan plan_;  // the current epoch's
   ClassMetrics last_valid_;
 };
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "classifier/batch_order.h"
+#include "data/batch_order.h"
 #include "classifier/class_metrics.h"
 #include "classifier/trained_classifier.h"
 #include "cli/commands.h"
@@ -79,11 +79,9 @@ int eval_classifiers(CheckpointContents first, const std::vector<std::string>& m
     throw AgreedError(e.what());
   }
   const int64_t per_rank = bs > 0 ? bs : models[0].cfg.valid_bs;
-  const auto order = sort_order(docs[0].lengths());
-  const auto batches = rank_batches(order, per_rank, comm->size(), comm->rank(), false);
-  const auto pad_to = global_batch_longest(order, docs[0].lengths(), per_rank, comm->size(), false);
+  const BatchPlan plan = validation_plan(docs[0].lengths(), per_rank, comm->size(), comm->rank());
   const int64_t classes = models[0].model->n_classes();
-  const std::vector<ClassProbabilities> each = probabilities_of(models, docs, batches, pad_to);
+  const std::vector<ClassProbabilities> each = probabilities_of(models, docs, plan.batches, plan.pad_to);
   std::vector<ClassMetrics> members;
   for (const auto& p : each) members.push_back(metrics_of(p, classes, *comm));
   const ClassMetrics metrics = metrics_of(mean_of(each), classes, *comm);

@@ -18,15 +18,16 @@ Command add_eval(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs, ensemble;
     std::string data, split = "valid";
-    int64_t bs = 0, bptt = 0;
+    int64_t bs = 0, bptt = 0, beam = 5;
   };
   auto a = std::make_shared<Args>();
   app.add_option("checkpoint", a->runs, "run folder or checkpoint file (several classifiers: an ensemble)");
   app.add_option("--ensemble", a->ensemble, "classifiers: more runs whose class probabilities are averaged");
   app.add_option("--data", a->data, "prepared dataset (default: the one the model trained on)");
   app.add_option("--split", a->split, "split to evaluate");
-  app.add_option("--bs", a->bs, "streams (LM) or documents (classifier) per rank (default: the run's valid_bs)");
+  app.add_option("--bs", a->bs, "streams (LM), documents (classifier) or sentences (translator) per rank (default: the run's valid_bs)");
   app.add_option("--bptt", a->bptt, "language models: sequence length (default: the run's bptt)");
+  app.add_option("--beam", a->beam, "translators: beam size for the beam-search BLEU (1: greedy only)")->check(CLI::Range(1, 100));
   return [a] {
     std::vector<std::string> runs = a->runs;
     runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
@@ -34,7 +35,8 @@ Command add_eval(CLI::App& app) {
     CheckpointContents first = read_checkpoint(runs[0], a->data);
     if (first.cfg.task == "classifier")
       return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs);
-    if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a language model");
+    if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a " + first.cfg.task);
+    if (first.cfg.task == "translator") return eval_translator(std::move(first), a->split, a->bs, a->beam);
     LoadedModel lm = load_checkpoint(std::move(first));
     auto comm = make_communicator("mpi");
     const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;

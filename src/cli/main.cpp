@@ -27,16 +27,18 @@ int main(int argc, char** argv) {
   add("prep", "tokenize a corpus into a prepared HDF5 dataset (run under mpirun for N ranks)", parlance::cli::add_prep);
   add("inspect", "summarize a prepared dataset and decode some of it", parlance::cli::add_inspect);
   add("demo-data", "generate the embedded demo corpus", parlance::cli::add_demo_data);
-  add("train", "train a language model or classifier data-parallel (run under mpirun for N ranks)",
+  add("train", "train a language model, classifier or translator data-parallel (run under mpirun for N ranks)",
       parlance::cli::add_train);
   add("lr-find", "sweep the learning rate exponentially and plot the loss", parlance::cli::add_lr_find);
-  add("eval", "a trained model on a split: LM perplexity and accuracy, or a classifier's (or ensemble's) "
-      "accuracy, per-class F1 and confusion matrix", parlance::cli::add_eval);
+  add("eval", "a trained model on a split: LM perplexity and accuracy, a classifier's (or ensemble's) "
+      "accuracy, per-class F1 and confusion matrix, or a translator's loss, accuracy and BLEU (greedy and beam)", parlance::cli::add_eval);
   add("generate", "continue a prompt with a trained language model", parlance::cli::add_generate);
   add("import-weights", "fastai v1 / awd-lstm-lm language-model weights into a run folder",
       parlance::cli::add_import_weights);
   add("predict", "class and class probabilities of documents from a trained classifier (or an ensemble)",
       parlance::cli::add_predict);
+  add("translate", "translate sentences with a trained translator (greedy or beam search; attention as SVG)",
+      parlance::cli::add_translate);
   add("export-weights", "a run's AWD-LSTM as a fastai v1 state dict and itos", parlance::cli::add_export_weights);
 
   try {

@@ -57,6 +57,7 @@ const std::vector<recipe::Key<P>>& prep_keys() {
       key("prep.src_filter", &P::src_filter, "parallel: keep pairs whose source matches; the match replaces the text"),
       key("prep.tgt_filter", &P::tgt_filter, "parallel: same for the target"),
       key("prep.length_percentile", &P::length_percentile, "parallel: truncate to this length percentile (0 = off)", {0, 100}),
+      key("prep.tgt_length_percentile", &P::tgt_length_percentile, "parallel: the target side's percentile (-1: prep.length_percentile)", {-1, 100}),
       key("prep.sp_vocab_size", &P::sp_vocab_size, "SentencePiece pieces", {16, 1e7}),
       key("prep.sp_model_type", &P::sp_model_type, "SentencePiece model", {}, {"unigram", "bpe"}),
       key("prep.sp_sample_mb", &P::sp_sample_mb, "text SentencePiece trains on (first MB of the corpus)", {1, 1e6}),

@@ -35,6 +35,7 @@ struct PrepConfig {
   // Parallel data
   std::string src_filter, tgt_filter;
   double length_percentile = 0;
+  double tgt_length_percentile = -1;  // -1: length_percentile
   // SentencePiece
   int64_t sp_vocab_size = 30000, sp_sample_mb = 100;
   std::string sp_model_type = "unigram";

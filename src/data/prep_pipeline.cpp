@@ -515,9 +515,10 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   }
   std::vector<uint32_t> limits(nstreams, UINT32_MAX);
   sum.truncated_to.assign(nstreams, -1);
-  if (cfg.parallel() && cfg.length_percentile > 0)
-    for (size_t s = 0; s < nstreams; ++s)
-      limits[s] = static_cast<uint32_t>(sum.truncated_to[s] = global_length_percentile(shard, s, cfg.length_percentile));
+  for (size_t s = 0; s < nstreams && cfg.parallel(); ++s) {
+    const double q = s == 1 && cfg.tgt_length_percentile >= 0 ? cfg.tgt_length_percentile : cfg.length_percentile;
+    if (q > 0) limits[s] = static_cast<uint32_t>(sum.truncated_to[s] = global_length_percentile(shard, s, q));
+  }
 
   sum.vocab_seconds = seconds_since(t_vocab);
   const auto t_write = Clock::now();

@@ -3,9 +3,7 @@
 #include <torch/torch.h>
 
 #include "data/text_encoder.h"
-#include "text/fastai_rules.h"
 #include "text/tokenizer.h"
-#include "text/utf8.h"
 #include "util/error.h"
 
 namespace parlance {
@@ -47,55 +45,6 @@ std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& pro
     input = torch::full({1, 1}, next, torch::kInt64);
   }
   return out;
-}
-
-std::string detokenize(const std::vector<std::string>& tokens, TokenizerKind kind) {
-  const bool chars = kind == TokenizerKind::Char, pieces = kind == TokenizerKind::SentencePiece;
-  std::string text;
-  enum class Case { None, Capital, Upper } next_case = Case::None;
-  auto is_int = [](const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; };
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string t = tokens[i];
-    if (t == tok::BOS || t == tok::PAD || t.rfind("xxfake", 0) == 0) continue;
-    if (t == tok::FLD) {
-      if (i + 1 < tokens.size() && is_int(tokens[i + 1])) ++i;
-      continue;
-    }
-    if (t == tok::MAJ) { next_case = Case::Capital; continue; }
-    if (t == tok::UP) { next_case = Case::Upper; continue; }
-    if (t == tok::EOS) t = "\n";
-    if ((t == tok::REP || t == tok::WREP) && i + 2 < tokens.size() && is_int(tokens[i + 1])) {
-      int n = std::stoi(tokens[i + 1]);
-      std::string unit = tokens[i + 2];
-      t.clear();
-      for (int k = 0; k < n && k < 64; ++k) t += (k && t != "" && tokens[i] == tok::WREP ? " " : "") + unit;
-      i += 2;
-    }
-    if (next_case == Case::Upper) {
-      std::string up;
-      for (char c : t) up.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
-      t = up;
-    } else if (next_case == Case::Capital && !t.empty() && t[0] >= 'a' && t[0] <= 'z') {
-      t[0] = static_cast<char>(t[0] - 32);
-    }
-    next_case = Case::None;
-    if (chars) {
-      text += t;
-      continue;
-    }
-    if (pieces) {  // "▁" marks a word start
-      for (size_t p; (p = t.find("\xE2\x96\x81")) != std::string::npos;) t.replace(p, 3, " ");
-      text += t;
-      continue;
-    }
-    // No space before closing punctuation and clitics, none after a newline.
-    static const char* kNoSpaceBefore[] = {".", ",", "!", "?", ";", ":", ")", "]", "n't", "'s", "'re", "'ll", "'ve", "'m", "'d", "%"};
-    bool glue = text.empty() || text.back() == '\n' || text.back() == '(' || t.find('\n') != std::string::npos;
-    for (const char* p : kNoSpaceBefore) glue |= t == p;
-    if (!glue) text += ' ';
-    text += t;
-  }
-  return text;
 }
 
 }  // namespace parlance

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "text/detokenize.h"
 #include "text/tokenizer.h"
 #include "train/checkpoint.h"
 
@@ -22,8 +23,5 @@ struct GenerateOptions {
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
 // How the model's dataset was tokenized.
 TokenizerKind tokenizer_kind(const LoadedModel& lm);
-// Readable text: words joined with spaces, characters without, SentencePiece
-// pieces joined with "▁" turned back into spaces.
-std::string detokenize(const std::vector<std::string>& tokens, TokenizerKind kind);
 
 }  // namespace parlance

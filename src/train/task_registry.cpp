@@ -2,6 +2,7 @@
 
 #include "classifier/classifier_task.h"
 #include "lm/language_model_task.h"
+#include "translator/translator_task.h"
 #include "util/registry.h"
 
 namespace parlance {
@@ -14,6 +15,8 @@ const std::map<std::string, TaskFactory>& task_registry() {
        }},
       {"classifier",
        [](const TrainConfig& cfg, const TaskContext& c) { return std::make_unique<ClassifierTask>(cfg, c); }},
+      {"translator",
+       [](const TrainConfig& cfg, const TaskContext& c) { return std::make_unique<TranslatorTask>(cfg, c); }},
   };
   return registry;
 }

@@ -11,10 +11,16 @@ namespace {
 using recipe::key;
 using T = TrainConfig;
 
+std::vector<std::string> model_arch_names() {
+  std::vector<std::string> names = registry_names(lm_registry());
+  for (const auto& n : registry_names(seq2seq_registry())) names.push_back(n);
+  return names;
+}
+
 // Every [model] and [train] key, once. Defaults: the members' initializers in train_config.h.
 const std::vector<recipe::Key<T>>& train_keys() {
   static const std::vector<recipe::Key<T>> keys = {
-      key("model.arch", &T::model, &LmSpec::arch, "model architecture", {}, registry_names(lm_registry())),
+      key("model.arch", &T::model, &LmSpec::arch, "model architecture", {}, model_arch_names()),
       key("model.emb", &T::model, &LmSpec::emb, "embedding size", {1, 1e6}),
       key("model.hidden", &T::model, &LmSpec::hidden, "hidden size of the inner LSTM layers", {1, 1e6}),
       key("model.layers", &T::model, &LmSpec::layers, "LSTM layers", {1, 64}),
@@ -27,6 +33,19 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("model.tie_weights", &T::model, &LmSpec::tie_weights, "decoder tied to the embedding"),
       key("model.head_hidden", &T::head, &HeadSpec::hidden, "classifier: hidden sizes of the head (fastai's lin_ftrs)"),
       key("model.head_p", &T::head, &HeadSpec::p, "classifier: dropout before each hidden block but the first (fastai's ps)", {0, 0.99}),
+      key("model.src_emb", &T::seq2seq, &Seq2SeqSpec::src_emb, "translator: source embedding size (the vectors' when model.src_vectors is set)", {1, 1e6}),
+      key("model.tgt_emb", &T::seq2seq, &Seq2SeqSpec::tgt_emb, "translator: target embedding and decoder size (the vectors' when model.tgt_vectors is set)", {1, 1e6}),
+      key("model.bidirectional", &T::seq2seq, &Seq2SeqSpec::bidirectional, "translator: bidirectional GRU encoder"),
+      key("model.enc_embed_p", &T::seq2seq, &Seq2SeqSpec::enc_embed_p, "translator: dropout on the source embeddings", {0, 0.99}),
+      key("model.enc_hidden_p", &T::seq2seq, &Seq2SeqSpec::enc_hidden_p, "translator: dropout between encoder GRU layers", {0, 0.99}),
+      key("model.bridge_p", &T::seq2seq, &Seq2SeqSpec::bridge_p, "translator: dropout on the encoder's final state", {0, 0.99}),
+      key("model.dec_hidden_p", &T::seq2seq, &Seq2SeqSpec::dec_hidden_p, "translator: dropout between decoder GRU layers", {0, 0.99}),
+      key("model.dec_output_p", &T::seq2seq, &Seq2SeqSpec::dec_output_p, "translator: dropout before the output layer", {0, 0.99}),
+      key("model.src_vectors", &T::translator, &TranslatorSpec::src_vectors, "translator: source word vectors (fastText .vec/.bin)"),
+      key("model.tgt_vectors", &T::translator, &TranslatorSpec::tgt_vectors, "translator: target word vectors (fastText .vec/.bin)"),
+      key("train.direction", &T::translator, &TranslatorSpec::direction, "translator: source → target", {}, {"src_to_tgt", "tgt_to_src"}),
+      key("train.teacher_forcing_epochs", &T::translator, &TranslatorSpec::teacher_forcing_epochs, "translator: teacher forcing falls from 1 to 0 over these epochs (0: off)", {0, 1e6}),
+      key("train.max_out", &T::translator, &TranslatorSpec::max_out, "translator: longest decoded output (0: longest training target)", {0, 1e6}),
       key("train.task", &T::task, "what to train", {}, registry_names(task_registry())),
       key("train.data", &T::data, "prepared dataset (.h5)"),
       key("train.run", &T::run_dir, "run folder"),

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "models/language_model.h"
+#include "models/seq2seq_model.h"
 #include "train/schedule.h"
 #include "util/config.h"
 
@@ -28,10 +29,22 @@ struct HeadSpec {
   double p = 0.1;
 };
 
+// The translator's recipe beyond its model: direction, word vectors, teacher
+// forcing, decoding length. model.arch / hidden / layers / tie_weights are the
+// shared [model] keys (LmSpec) and fill the seq2seq spec's fields of the same name.
+struct TranslatorSpec {
+  std::string direction = "src_to_tgt";  // or "tgt_to_src": which prepared stream is the source
+  std::string src_vectors, tgt_vectors;  // fastText .vec / .bin (or GloVe text) for the embeddings
+  double teacher_forcing_epochs = 0;     // forcing probability falls from 1 to 0 over these epochs (0: never forced)
+  int64_t max_out = 0;                   // longest decoded output (0: the longest training target)
+};
+
 struct TrainConfig {
   std::string task = "language_model";  // train/task_registry.h
   LmSpec model;
   HeadSpec head;
+  Seq2SeqSpec seq2seq;
+  TranslatorSpec translator;
   std::string data;  // prepared .h5
   std::string run_dir;
   std::string train_split = "train", valid_split = "valid";

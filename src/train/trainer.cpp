@@ -265,6 +265,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     MetricRow row{{"epoch", static_cast<double>(pos.epoch)}};
     if (spec.stages.size() > 1) row.push_back({"stage", static_cast<double>(k)});
     row.push_back({"train_loss", train_sum / std::max(train_count, 1.0)});
+    ses.model().eval();  // the Task contract: evaluate() runs in eval mode (no dropout)
     for (const auto& col : task.evaluate(comm)) row.push_back(col);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     row.push_back({"seconds", seconds});

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "classifier/batch_order.h"
+#include "data/batch_order.h"
 
 namespace parlance {
 namespace {

@@ -1,4 +1,4 @@
-#include "classifier/batch_order.h"
+#include "data/batch_order.h"
 
 #include <algorithm>
 #include <numeric>
@@ -83,6 +83,23 @@ std::vector<int64_t> global_batch_longest(const std::vector<int64_t>& order, con
     out.push_back(longest);
   }
   return out;
+}
+
+BatchPlan training_plan(const std::vector<int64_t>& lengths, int64_t bs, int world, int rank, uint64_t seed,
+                        uint64_t epoch) {
+  BatchPlan p;
+  p.order = sortish_order(lengths, bs * world, seed, epoch);
+  p.batches = rank_batches(p.order, bs, world, rank, /*drop_last=*/true);
+  p.pad_to = global_batch_longest(p.order, lengths, bs, world, true);
+  return p;
+}
+
+BatchPlan validation_plan(const std::vector<int64_t>& lengths, int64_t bs, int world, int rank) {
+  BatchPlan p;
+  p.order = sort_order(lengths);
+  p.batches = rank_batches(p.order, bs, world, rank, /*drop_last=*/false);
+  p.pad_to = global_batch_longest(p.order, lengths, bs, world, false);
+  return p;
 }
 
 }  // namespace parlance

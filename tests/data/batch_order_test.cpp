@@ -1,4 +1,4 @@
-#include "classifier/batch_order.h"
+#include "data/batch_order.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #pragma once
-// The order in which a classifier sees its documents (fastai's samplers), made
-// data-parallel. Every rank computes the same global order from a shared seed,
+// The order in which a task sees its documents or sentence pairs (fastai's
+// samplers), made data-parallel; the classifier and the translator use it. Every rank computes the same global order from a shared seed,
 // cuts it into global batches of world·bs documents and takes its own slice
 // [rank·bs, (rank+1)·bs) of each, so W ranks with bs b see exactly the
 // documents of 1 rank with bs W·b, batch for batch.
@@ -33,5 +33,19 @@ std::vector<std::vector<int64_t>> rank_batches(const std::vector<int64_t>& order
 // meets the same padding whatever the rank count.
 std::vector<int64_t> global_batch_longest(const std::vector<int64_t>& order, const std::vector<int64_t>& lengths,
                                           int64_t bs, int world, bool drop_last);
+
+// One epoch's (or one evaluation's) batches for this rank: the global order,
+// this rank's slice of each global batch, and each global batch's longest
+// item by the lengths the order was drawn from (what every rank pads to).
+struct BatchPlan {
+  std::vector<int64_t> order;
+  std::vector<std::vector<int64_t>> batches;
+  std::vector<int64_t> pad_to;
+};
+// Training: sortish order from (seed, epoch), last partial global batch dropped.
+BatchPlan training_plan(const std::vector<int64_t>& lengths, int64_t bs, int world, int rank, uint64_t seed,
+                        uint64_t epoch);
+// Validation / inference: longest first, nothing dropped.
+BatchPlan validation_plan(const std::vector<int64_t>& lengths, int64_t bs, int world, int rank);
 
 }  // namespace parlance

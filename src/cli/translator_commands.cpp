@@ -1,0 +1,120 @@
+// parlance translate, and parlance eval for translator runs.
+#include <cstdio>
+#include <fstream>
+
+#include "cli/commands.h"
+#include "comm/communicator.h"
+#include "comm/mpi_world.h"
+#include "data/batch_order.h"
+#include "data/document_reader.h"
+#include "data/prepared_dataset.h"
+#include "data/text_encoder.h"
+#include "plot/heatmap.h"
+#include "translator/trained_translator.h"
+#include "translator/translator_task.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace parlance::cli {
+
+int eval_translator(CheckpointContents first, const std::string& split, int64_t bs, int64_t beam) {
+  LoadedTranslator t = load_translator(std::move(first));
+  torch::set_num_threads(static_cast<int>(t.cfg.threads));
+  auto comm = make_communicator("mpi");
+  SentencePairs pairs;
+  try {  // every rank opens the same file: an error here is one they all agree on
+    const PreparedDataset data(t.cfg.data);
+    if (data.itos(t.src_stream) != t.card.stream(t.src_stream).itos || data.itos(t.tgt_stream) != t.target.itos)
+      throw UserError(data.path() + ": its vocabularies are not " + t.file + "'s");
+    pairs = SentencePairs::load(data, split, t.src_stream, t.src_ids, t.target.ids);
+    t.target.max_out = output_limit(t.cfg.translator, SentencePairs::load(data, t.cfg.train_split, t.src_stream,
+                                                                          t.src_ids, t.target.ids));
+  } catch (const UserError& e) {
+    throw AgreedError(e.what());
+  }
+  const BatchPlan plan = validation_plan(pairs.src_lengths(), bs > 0 ? bs : t.cfg.valid_bs, comm->size(), comm->rank());
+  TranslationScores greedy = score_greedy(*t.model, pairs, plan.batches, t.target, t.src_ids.pad, torch::kCPU);
+  greedy.sum_over(*comm);
+  BleuStats beamed;
+  if (beam > 1) {
+    const std::vector<Translation> out = translate_batches(t, pairs, plan.batches, beam, t.target.max_out);
+    size_t k = 0;
+    for (const auto& b : plan.batches)
+      for (int64_t i : b) add_to_bleu(beamed, out[k++].tokens, pairs.target_tokens(i), t.target.itos);
+    beamed = BleuStats::from_vector(sum_over_ranks(*comm, beamed.as_vector()));
+  }
+  if (comm->rank() != 0) return 0;
+  std::printf("%s %s (%lld pairs, %s → %s)\n", t.cfg.data.c_str(), split.c_str(), static_cast<long long>(pairs.size()),
+              t.src_stream.c_str(), t.tgt_stream.c_str());
+  std::printf("greedy:  loss %.4f  token accuracy %.4f  BLEU %.4f\n", greedy.loss(), greedy.accuracy(), greedy.bleu.score());
+  if (beam > 1) std::printf("beam %lld: BLEU %.4f\n", static_cast<long long>(beam), beamed.score());
+  return 0;
+}
+
+namespace {
+
+// The attention of one translation as a picture: output words × source tokens.
+void write_attention_svg(const std::string& path, const LoadedTranslator& t, const std::vector<std::string>& src_tokens,
+                         const Translation& tr) {
+  if (!tr.attention.defined())
+    throw UserError("--attention: " + t.file + " is a " + t.cfg.model.arch + " model, which has no attention");
+  std::vector<std::string> rows;
+  for (int64_t id : tr.tokens) rows.push_back(t.target.itos[static_cast<size_t>(id)]);
+  if (tr.attention.size(0) > static_cast<int64_t>(rows.size())) rows.push_back("xxeos");
+  std::vector<std::vector<double>> values;
+  const torch::Tensor a = tr.attention.to(torch::kFloat64).narrow(1, 0, static_cast<int64_t>(src_tokens.size()));
+  for (int64_t r = 0; r < a.size(0); ++r) {
+    std::vector<double> row(static_cast<size_t>(a.size(1)));
+    for (int64_t c = 0; c < a.size(1); ++c) row[static_cast<size_t>(c)] = a[r][c].item<double>();
+    values.push_back(row);
+  }
+  write_file_atomically(path, heatmap_svg(values, rows, src_tokens, "attention: output words (rows) over source tokens"));
+  std::fprintf(stderr, "attention of the first sentence: %s\n", path.c_str());
+}
+
+}  // namespace
+
+Command add_translate(CLI::App& app) {
+  struct Args {
+    std::string run, file, attention;
+    std::vector<std::string> texts;
+    int64_t beam = 1, max_len = 0;
+  };
+  auto a = std::make_shared<Args>();
+  app.add_option("run", a->run, "translator run folder or checkpoint")->required();
+  app.add_option("--text", a->texts, "a sentence to translate (repeatable)");
+  app.add_option("--file", a->file, "translate every line of this file; one output line per input line");
+  app.add_option("--beam", a->beam, "beam size (1: greedy)")->check(CLI::Range(1, 100));
+  app.add_option("--max-len", a->max_len, "longest output in tokens (default: the run's limit, else 2 × source + 10)");
+  app.add_option("--attention", a->attention, "draw the first sentence's attention matrix into this SVG file");
+  return [a] {
+    if (mpi::rank() != 0) return 0;
+    if (a->texts.empty() == a->file.empty()) throw UserError("translate: give --text or --file (one of them)");
+    LoadedTranslator t = load_translator(a->run);
+    torch::set_num_threads(static_cast<int>(t.cfg.threads));
+    const std::vector<std::string> texts = a->file.empty() ? a->texts : read_document_texts(a->file, -1, false);
+    const TextEncoder encoder(t.card.stream(t.src_stream), /*complete_documents=*/true);
+    std::vector<std::vector<int64_t>> ids;
+    std::vector<std::string> first_tokens;
+    for (const auto& s : texts) {
+      const std::vector<std::string> tok = encoder.tokens(s);
+      if (ids.empty()) first_tokens = tok;
+      ids.push_back(encoder.ids(tok));
+    }
+    const SentencePairs pairs = SentencePairs::from_sources(ids, t.src_ids);
+    if (!first_tokens.empty() && first_tokens.back() != "xxeos") first_tokens.push_back("xxeos");
+    int64_t longest = 0;
+    for (int64_t l : pairs.src_lengths()) longest = std::max(longest, l);
+    const int64_t max_len = a->max_len > 0 ? a->max_len : t.target.max_out > 0 ? t.target.max_out : 2 * longest + 10;
+    // Batches of similar lengths, outputs put back in input order.
+    const BatchPlan plan = validation_plan(pairs.src_lengths(), 32, 1, 0);
+    const std::vector<Translation> out = translate_batches(t, pairs, plan.batches, a->beam, max_len);
+    std::vector<const Translation*> by_input(out.size());
+    for (size_t k = 0; k < out.size(); ++k) by_input[static_cast<size_t>(plan.order[k])] = &out[k];
+    for (const Translation* tr : by_input) std::printf("%s\n", target_text(tr->tokens, t.target.itos).c_str());
+    if (!a->attention.empty() && !by_input.empty()) write_attention_svg(a->attention, t, first_tokens, *by_input[0]);
+    return 0;
+  };
+}
+
+}  // namespace parlance::cli

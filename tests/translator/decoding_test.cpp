@@ -1,0 +1,181 @@
+// Decoding loops, the loss and the teacher-forcing schedule of translator/.
+#include "translator/decoding.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "translator/beam_search.h"
+#include "translator/teacher_forcing.h"
+
+namespace parlance {
+namespace {
+
+// A seq2seq "model" whose step returns logits read from a table: row
+// table[t] at step t for every batch row, and records the inputs it was fed.
+// Hand-built so decoding's choices can be checked exactly.
+class TableModel : public Seq2SeqModel {
+ public:
+  explicit TableModel(torch::Tensor table) : table_(std::move(table)) {}
+  DecoderState encode(const torch::Tensor& src) override {
+    DecoderState s;
+    s.hidden = torch::zeros({1, src.size(1), 1});
+    return s;
+  }
+  DecoderStep step(DecoderState& s, const torch::Tensor& prev) override {
+    inputs.push_back(prev.clone());
+    const int64_t t = static_cast<int64_t>(inputs.size()) - 1;
+    return {table_[t].unsqueeze(0).expand({s.hidden.size(1), table_.size(1)}).clone(), {}};
+  }
+  ParamGroups layer_groups() override { return {}; }
+  torch::nn::Embedding& source_embedding() override { return emb_; }
+  torch::nn::Embedding& target_embedding() override { return emb_; }
+  std::vector<torch::Tensor> inputs;
+
+ private:
+  torch::Tensor table_;
+  torch::nn::Embedding emb_{1, 1};
+};
+
+torch::Tensor one_hot_rows(const std::vector<int64_t>& best, int64_t V) {
+  torch::Tensor t = torch::zeros({static_cast<int64_t>(best.size()), V});
+  for (size_t i = 0; i < best.size(); ++i) t[static_cast<int64_t>(i)][best[i]] = 5.0;
+  return t;
+}
+
+TEST(Decoding, TeacherForcingFeedsTheTargetOrTheArgmax) {
+  TableModel m(one_hot_rows({7, 8, 9, 3}, 10));
+  const torch::Tensor tgt = torch::tensor({4, 5, 6, 3}, torch::kInt64).unsqueeze(1);
+  decode_for_training(m, m.encode(torch::zeros({2, 1}, torch::kInt64)), tgt, {true, false, true, true}, 2);
+  ASSERT_EQ(m.inputs.size(), 4u);
+  EXPECT_EQ(m.inputs[0].item<int64_t>(), 2);  // xxbos
+  EXPECT_EQ(m.inputs[1].item<int64_t>(), 4);  // forced: the target of position 0
+  EXPECT_EQ(m.inputs[2].item<int64_t>(), 8);  // not forced: the prediction at position 1
+  EXPECT_EQ(m.inputs[3].item<int64_t>(), 6);
+}
+
+TEST(Decoding, GreedyStopsAtEosAndZeroesLaterLogits) {
+  TableModel m(one_hot_rows({7, 3, 9, 9, 9}, 10));
+  GreedyResult g = greedy_decode(m, m.encode(torch::zeros({2, 2}, torch::kInt64)), 2, 3, 1, 5);
+  EXPECT_EQ(g.tokens.size(0), 2) << "stops once every row has produced xxeos";
+  EXPECT_EQ(g.tokens[0][0].item<int64_t>(), 7);
+  EXPECT_EQ(g.tokens[1][1].item<int64_t>(), 3);
+  TableModel never(one_hot_rows({7, 8, 9, 9, 9}, 10));
+  EXPECT_EQ(greedy_decode(never, never.encode(torch::zeros({2, 1}, torch::kInt64)), 2, 3, 1, 4).tokens.size(0), 4)
+      << "or at max_len";
+}
+
+TEST(Seq2SeqLoss, IgnoresPadsAndPadsShortPredictionsWithZeroLogits) {
+  torch::manual_seed(0);
+  const int64_t V = 6;
+  torch::Tensor logits = torch::randn({3, 2, V});
+  const torch::Tensor tgt = torch::tensor({{4, 5}, {3, 3}, {1, 2}}, torch::kInt64);  // column 0 ends early: pad
+  Seq2SeqLossSum l = seq2seq_loss(logits, tgt, 1);
+  EXPECT_EQ(l.count, 5);
+  double want = 0;
+  auto ce = [&](int64_t t, int64_t b) { return -torch::log_softmax(logits[t][b], 0)[tgt[t][b].item<int64_t>()].item<double>(); };
+  for (auto [t, b] : {std::pair{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 1}}) want += ce(t, b);
+  EXPECT_NEAR(l.sum.item<double>(), want, 1e-5);
+  // Only two predicted positions for three target positions: the third costs log V.
+  Seq2SeqLossSum s = seq2seq_loss(logits.narrow(0, 0, 2), tgt, 1);
+  EXPECT_NEAR(s.sum.item<double>(), want - ce(2, 1) + std::log(static_cast<double>(V)), 1e-5);
+  // Longer predictions are cut to the target.
+  EXPECT_NEAR(seq2seq_loss(torch::cat({logits, torch::randn({2, 2, V})}), tgt, 1).sum.item<double>(), want, 1e-5);
+}
+
+TEST(Seq2SeqLoss, AccuracyCountsRealTargetTokensOnly) {
+  const torch::Tensor tgt = torch::tensor({{4, 5}, {3, 3}, {1, 2}}, torch::kInt64);
+  EXPECT_EQ(seq2seq_correct(torch::tensor({{4, 5}, {3, 0}}, torch::kInt64), tgt, 1), 3);
+  EXPECT_EQ(seq2seq_correct(torch::tensor({{4, 5}, {3, 3}, {1, 2}}, torch::kInt64), tgt, 1), 5);
+}
+
+TEST(TeacherForcing, ProbabilityFallsFromOneToZeroOverItsEpochs) {
+  EXPECT_DOUBLE_EQ(teacher_forcing_probability(4, 0, 0, 100), 1.0);
+  EXPECT_DOUBLE_EQ(teacher_forcing_probability(4, 1, 50, 100), 1.0 - 1.5 / 4);
+  EXPECT_DOUBLE_EQ(teacher_forcing_probability(4, 4, 0, 100), 0.0);
+  EXPECT_DOUBLE_EQ(teacher_forcing_probability(4, 9, 3, 100), 0.0);
+  EXPECT_DOUBLE_EQ(teacher_forcing_probability(0, 0, 0, 100), 0.0) << "0 epochs: never forced";
+}
+
+TEST(TeacherForcing, DrawsDependOnSeedEpochStepOnlyAndFollowTheProbability) {
+  EXPECT_EQ(teacher_forcing_draws(0.5, 50, 42, 1, 7), teacher_forcing_draws(0.5, 50, 42, 1, 7));
+  EXPECT_NE(teacher_forcing_draws(0.5, 50, 42, 1, 7), teacher_forcing_draws(0.5, 50, 42, 1, 8));
+  int forced = 0;
+  for (int step = 0; step < 200; ++step)
+    for (bool f : teacher_forcing_draws(0.3, 50, 42, 0, step)) forced += f;
+  EXPECT_NEAR(forced / 10000.0, 0.3, 0.02);
+  for (bool f : teacher_forcing_draws(1.0, 20, 1, 0, 0)) EXPECT_TRUE(f);
+  for (bool f : teacher_forcing_draws(0.0, 20, 1, 0, 0)) EXPECT_FALSE(f);
+}
+
+}  // namespace
+}  // namespace parlance
+
+namespace parlance {
+namespace {
+
+// A first-order "translator": the next token's log-probabilities depend on
+// the previous token only, log_table[prev]. Its best sequences are known by hand.
+class MarkovModel : public Seq2SeqModel {
+ public:
+  explicit MarkovModel(torch::Tensor probs) : log_table_(probs.log()) {}
+  DecoderState encode(const torch::Tensor& src) override {
+    DecoderState s;
+    s.hidden = torch::zeros({1, src.size(1), 1});
+    return s;
+  }
+  DecoderStep step(DecoderState&, const torch::Tensor& prev) override { return {log_table_.index_select(0, prev), {}}; }
+  ParamGroups layer_groups() override { return {}; }
+  torch::nn::Embedding& source_embedding() override { return emb_; }
+  torch::nn::Embedding& target_embedding() override { return emb_; }
+
+ private:
+  torch::Tensor log_table_;
+  torch::nn::Embedding emb_{1, 1};
+};
+
+TEST(BeamSearch, FindsTheBestSequenceGreedyMisses) {
+  // Tokens: 0 unk, 1 pad, 2 bos, 3 eos, 4 a, 5 b. From bos: a 0.6, b 0.4.
+  // From a: eos 0.35, a 0.33, b 0.32. From b: eos 0.99, a 0.01. Greedy: "a" (mean
+  // log-prob (ln .6 + ln .35) / 2 = -0.78); the best is "b" ((ln .4 + ln .99) / 2 = -0.46).
+  torch::Tensor p = torch::full({6, 6}, 1e-9, torch::kFloat64);
+  p[2][4] = 0.6, p[2][5] = 0.4;
+  p[4][3] = 0.35, p[4][4] = 0.33, p[4][5] = 0.32;
+  p[5][3] = 0.99, p[5][4] = 0.01;
+  MarkovModel m(p);
+  const torch::Tensor src = torch::zeros({1, 2}, torch::kInt64);
+  GreedyResult g = greedy_decode(m, m.encode(src), 2, 3, 1, 10);
+  EXPECT_EQ(g.tokens[0][0].item<int64_t>(), 4);
+  const auto beam = beam_search(m, m.encode(src), 2, 2, 3, 10);
+  ASSERT_EQ(beam.size(), 2u);
+  for (const auto& t : beam) {
+    EXPECT_EQ(t.tokens, (std::vector<int64_t>{5}));
+    EXPECT_NEAR(t.score, (std::log(0.4) + std::log(0.99)) / 2, 1e-6);
+  }
+  EXPECT_EQ(beam_search(m, m.encode(src), 1, 2, 3, 10)[0].tokens, (std::vector<int64_t>{4})) << "beam 1 is greedy";
+}
+
+TEST(BeamSearch, BeamOneEqualsGreedyOnARealModel) {
+  Seq2SeqSpec s;
+  s.arch = "seq2seq_attn";
+  s.src_vocab = 30, s.tgt_vocab = 12, s.src_emb = 6, s.tgt_emb = 8, s.hidden = 8, s.layers = 2;
+  s.bidirectional = true;
+  torch::manual_seed(4);
+  auto m = make_seq2seq_model(s);
+  m->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor src = torch::randint(4, 30, {6, 5}, torch::kInt64);
+  GreedyResult g = greedy_decode(*m, m->encode(src), 2, 3, 1, 9);
+  const auto b = beam_search(*m, m->encode(src), 1, 2, 3, 9);
+  for (int64_t j = 0; j < 5; ++j) {
+    std::vector<int64_t> want;
+    for (int64_t t = 0; t < g.tokens.size(0) && g.tokens[t][j].item<int64_t>() != 3 && g.tokens[t][j].item<int64_t>() != 1; ++t)
+      want.push_back(g.tokens[t][j].item<int64_t>());
+    EXPECT_EQ(b[static_cast<size_t>(j)].tokens, want) << "row " << j;
+    EXPECT_EQ(b[static_cast<size_t>(j)].attention.size(1), 6);
+  }
+}
+
+}  // namespace
+}  // namespace parlance
