@@ -111,7 +111,7 @@ Command add_translate(CLI::App& app) {
     const std::vector<Translation> out = translate_batches(t, pairs, plan.batches, a->beam, max_len);
     std::vector<const Translation*> by_input(out.size());
     for (size_t k = 0; k < out.size(); ++k) by_input[static_cast<size_t>(plan.order[k])] = &out[k];
-    for (const Translation* tr : by_input) std::printf("%s\n", target_text(tr->tokens, t.target.itos).c_str());
+    for (const Translation* tr : by_input) std::printf("%s\n", readable_text(tr->tokens, t.target.itos).c_str());
     if (!a->attention.empty() && !by_input.empty()) write_attention_svg(a->attention, t, first_tokens, *by_input[0]);
     return 0;
   };

@@ -60,6 +60,11 @@ SentencePairs SentencePairs::from_sources(const std::vector<std::vector<int64_t>
   return p;
 }
 
+std::vector<int64_t> SentencePairs::source_tokens(int64_t i) const {
+  const auto k = static_cast<size_t>(i);
+  return {src_.begin() + src_off_[k], src_.begin() + src_off_[k + 1] - 1};
+}
+
 std::vector<int64_t> SentencePairs::target_tokens(int64_t i) const {
   const auto k = static_cast<size_t>(i);
   return {tgt_.begin() + tgt_off_[k], tgt_.begin() + tgt_off_[k + 1] - 1};

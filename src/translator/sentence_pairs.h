@@ -43,6 +43,7 @@ class SentencePairs {
   int64_t size() const { return static_cast<int64_t>(src_len_.size()); }
   const std::vector<int64_t>& src_lengths() const { return src_len_; }
   const std::vector<int64_t>& tgt_lengths() const { return tgt_len_; }
+  std::vector<int64_t> source_tokens(int64_t i) const;  // without the final xxeos
   std::vector<int64_t> target_tokens(int64_t i) const;  // without the final xxeos
   // Pairs `idx` padded at the end to at least (src_len, tgt_len) positions.
   PairBatch batch(const std::vector<int64_t>& idx, int64_t pad, int64_t src_len = 0, int64_t tgt_len = 0) const;

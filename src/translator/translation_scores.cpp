@@ -16,7 +16,7 @@ void TranslationScores::sum_over(Communicator& comm) {
   bleu = BleuStats::from_vector(v);
 }
 
-std::string target_text(const std::vector<int64_t>& ids, const std::vector<std::string>& itos) {
+std::string readable_text(const std::vector<int64_t>& ids, const std::vector<std::string>& itos) {
   std::vector<std::string> tokens;
   for (int64_t id : ids) tokens.push_back(itos[static_cast<size_t>(id)]);
   return detokenize(tokens);
@@ -24,7 +24,7 @@ std::string target_text(const std::vector<int64_t>& ids, const std::vector<std::
 
 void add_to_bleu(BleuStats& bleu, const std::vector<int64_t>& hypothesis, const std::vector<int64_t>& reference,
                  const std::vector<std::string>& itos) {
-  bleu.add(bleu_tokenize(target_text(hypothesis, itos)), bleu_tokenize(target_text(reference, itos)));
+  bleu.add(bleu_tokenize(readable_text(hypothesis, itos)), bleu_tokenize(readable_text(reference, itos)));
 }
 
 namespace {
@@ -59,8 +59,11 @@ TranslationScores score_greedy(Seq2SeqModel& model, const SentencePairs& pairs,
     s.tokens += static_cast<double>(loss.count);
     s.correct += static_cast<double>(seq2seq_correct(g.tokens, tgt, t.pad));
     const torch::Tensor hyp = g.tokens.cpu(), ref = pb.tgt;
-    for (int64_t j = 0; j < hyp.size(1); ++j)
-      add_to_bleu(s.bleu, row_until(hyp, j, t.eos, t.pad), row_until(ref, j, t.eos, t.pad), target.itos);
+    for (int64_t j = 0; j < hyp.size(1); ++j) {
+      std::vector<int64_t> out = row_until(hyp, j, t.eos, t.pad);
+      add_to_bleu(s.bleu, out, row_until(ref, j, t.eos, t.pad), target.itos);
+      if (s.samples.size() < 8) s.samples.push_back({batches[b][static_cast<size_t>(j)], std::move(out)});
+    }
   }
   return s;
 }

@@ -16,9 +16,16 @@
 
 namespace parlance {
 
+// One validation pair as decoded, kept for the report.
+struct TranslationSample {
+  int64_t pair = 0;
+  std::vector<int64_t> output;
+};
+
 struct TranslationScores {
   double loss_sum = 0, tokens = 0, correct = 0;
   BleuStats bleu;
+  std::vector<TranslationSample> samples;  // this rank's first few pairs (not summed over ranks)
 
   void sum_over(Communicator& comm);
   double loss() const { return loss_sum / std::max(tokens, 1.0); }
@@ -33,7 +40,7 @@ struct TargetSide {
 };
 
 // Token ids → readable text (specials dropped, casing applied, spacing undone).
-std::string target_text(const std::vector<int64_t>& ids, const std::vector<std::string>& itos);
+std::string readable_text(const std::vector<int64_t>& ids, const std::vector<std::string>& itos);
 // Adds one translation to `bleu`: both sides detokenized, then 13a-tokenized.
 void add_to_bleu(BleuStats& bleu, const std::vector<int64_t>& hypothesis, const std::vector<int64_t>& reference,
                  const std::vector<std::string>& itos);

@@ -106,6 +106,11 @@ MetricRow TranslatorTask::evaluate(Communicator& comm) {
   const BatchPlan plan = validation_plan(valid_.src_lengths(), cfg_.valid_bs, comm.size(), comm.rank());
   TranslationScores s = score_greedy(*model_, valid_, plan.batches, target_, src_ids_.pad, ctx_.device);
   s.sum_over(comm);
+  report_.clear();
+  for (const auto& x : s.samples)  // this rank's first pairs (the longest sources: validation runs longest first)
+    report_ += "source:    " + readable_text(valid_.source_tokens(x.pair), src_itos_) + "\nreference: " +
+               readable_text(valid_.target_tokens(x.pair), target_.itos) + "\noutput:    " +
+               readable_text(x.output, target_.itos) + "\n\n";
   return {{"valid_loss", s.loss()}, {"accuracy", s.accuracy()}, {"bleu", s.bleu.score()}};
 }
 

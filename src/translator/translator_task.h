@@ -45,6 +45,8 @@ class TranslatorTask : public Task {
   void begin_epoch(int64_t epoch) override;
   StepLoss step(int64_t step) override;
   MetricRow evaluate(Communicator& comm) override;
+  // A few validation sentences with their reference and the model's greedy output.
+  std::string report() const override { return report_; }
 
   const std::vector<int64_t>& batch_pairs(int64_t step) const { return plan_.batches[static_cast<size_t>(step)]; }
   Seq2SeqModel& seq2seq() { return *model_; }
@@ -62,6 +64,7 @@ class TranslatorTask : public Task {
   int64_t epoch_ = 0;
   BatchPlan plan_;                     // the current epoch's
   std::vector<int64_t> global_tokens_;  // target tokens in each global batch
+  std::string report_;
 };
 
 }  // namespace parlance

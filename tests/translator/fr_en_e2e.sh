@@ -44,6 +44,9 @@ assert last["accuracy"] > first["accuracy"], (first["accuracy"], last["accuracy"
 print("valid loss %.3f -> %.3f, BLEU %.3f -> %.3f" % (first["valid_loss"], last["valid_loss"], first["bleu"], last["bleu"]))
 PY
 
+# The report: validation sentences with their reference and output.
+grep -q "^reference: " "$work/attn/valid_report.txt" && grep -q "^output: " "$work/attn/valid_report.txt"
+
 # eval: the same greedy numbers as the last epoch, and beam search.
 report=$(mpi2 eval "$work/attn" --beam 4)
 echo "$report"
