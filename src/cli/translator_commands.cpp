@@ -33,7 +33,7 @@ int eval_translator(CheckpointContents first, const std::string& split, int64_t 
     throw AgreedError(e.what());
   }
   const BatchPlan plan = validation_plan(pairs.src_lengths(), bs > 0 ? bs : t.cfg.valid_bs, comm->size(), comm->rank());
-  TranslationScores greedy = score_greedy(*t.model, pairs, plan.batches, t.target, t.src_ids.pad, torch::kCPU);
+  TranslationScores greedy = score_greedy(*t.model, pairs, plan.batches, t.target, torch::kCPU);
   greedy.sum_over(*comm);
   BleuStats beamed;
   if (beam > 1) {
@@ -95,14 +95,8 @@ Command add_translate(CLI::App& app) {
     const std::vector<std::string> texts = a->file.empty() ? a->texts : read_document_texts(a->file, -1, false);
     const TextEncoder encoder(t.card.stream(t.src_stream), /*complete_documents=*/true);
     std::vector<std::vector<int64_t>> ids;
-    std::vector<std::string> first_tokens;
-    for (const auto& s : texts) {
-      const std::vector<std::string> tok = encoder.tokens(s);
-      if (ids.empty()) first_tokens = tok;
-      ids.push_back(encoder.ids(tok));
-    }
+    for (const auto& s : texts) ids.push_back(encoder.ids(s));
     const SentencePairs pairs = SentencePairs::from_sources(ids, t.src_ids);
-    if (!first_tokens.empty() && first_tokens.back() != "xxeos") first_tokens.push_back("xxeos");
     int64_t longest = 0;
     for (int64_t l : pairs.src_lengths()) longest = std::max(longest, l);
     const int64_t max_len = a->max_len > 0 ? a->max_len : t.target.max_out > 0 ? t.target.max_out : 2 * longest + 10;
@@ -112,7 +106,12 @@ Command add_translate(CLI::App& app) {
     std::vector<const Translation*> by_input(out.size());
     for (size_t k = 0; k < out.size(); ++k) by_input[static_cast<size_t>(plan.order[k])] = &out[k];
     for (const Translation* tr : by_input) std::printf("%s\n", readable_text(tr->tokens, t.target.itos).c_str());
-    if (!a->attention.empty() && !by_input.empty()) write_attention_svg(a->attention, t, first_tokens, *by_input[0]);
+    if (!a->attention.empty() && !by_input.empty()) {  // columns: the first source as the model read it, xxeos included
+      std::vector<std::string> columns;
+      for (int64_t id : pairs.source_tokens(0)) columns.push_back(t.card.stream(t.src_stream).itos[static_cast<size_t>(id)]);
+      columns.push_back("xxeos");
+      write_attention_svg(a->attention, t, columns, *by_input[0]);
+    }
     return 0;
   };
 }

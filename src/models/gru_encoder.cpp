@@ -7,7 +7,7 @@ torch::nn::Embedding padded_embedding(int64_t vocab, int64_t dim, int64_t pad_id
 }
 
 GruEncoderImpl::GruEncoderImpl(const Seq2SeqSpec& spec) : spec_(spec) {
-  emb_ = register_module("embedding", padded_embedding(spec.src_vocab, spec.src_emb, spec.pad_idx));
+  emb_ = register_module("embedding", padded_embedding(spec.src_vocab, spec.src_emb, spec.src_pad_idx));
   gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(spec.src_emb, spec.hidden)
                                                    .num_layers(spec.layers)
                                                    .dropout(spec.layers > 1 ? spec.enc_hidden_p : 0.0)
@@ -18,7 +18,7 @@ GruEncoderImpl::GruEncoderImpl(const Seq2SeqSpec& spec) : spec_(spec) {
 DecoderState GruEncoderImpl::forward(const torch::Tensor& src) {
   namespace F = torch::nn::functional;
   const int64_t S = src.size(0), B = src.size(1);
-  const torch::Tensor mask = src.ne(spec_.pad_idx);
+  const torch::Tensor mask = src.ne(spec_.src_pad_idx);
   const torch::Tensor lengths = mask.sum(0).to(torch::kCPU, torch::kInt64);
   torch::Tensor x = F::dropout(emb_->forward(src), F::DropoutFuncOptions().p(spec_.enc_embed_p).training(is_training()));
   auto packed = torch::nn::utils::rnn::pack_padded_sequence(x, lengths, /*batch_first=*/false, /*enforce_sorted=*/false);

@@ -32,7 +32,7 @@ struct Seq2SeqSpec {
   // before the output layer.
   double enc_embed_p = 0.15, enc_hidden_p = 0.25, bridge_p = 0.0, dec_hidden_p = 0.1, dec_output_p = 0.35;
   bool tie_weights = true;  // output layer shares the decoder embedding (sizes always match here)
-  int64_t pad_idx = 1;
+  int64_t src_pad_idx = 1, tgt_pad_idx = 1;  // xxpad in each vocabulary
 };
 
 // A batch of encoded sources, what every decoder step may look at.
@@ -56,7 +56,7 @@ struct DecoderStep {
 
 class Seq2SeqModel : public Model {
  public:
-  // src: (S, B) int64 padded with pad_idx at the end.
+  // src: (S, B) int64 padded with src_pad_idx at the end.
   virtual DecoderState encode(const torch::Tensor& src) = 0;
   // One target position for every row: `prev` (B) is the previous target
   // token (xxbos at the first step); updates `state`.

@@ -3,7 +3,7 @@
 namespace parlance {
 
 GruDecoderImpl::GruDecoderImpl(const Seq2SeqSpec& spec, int64_t input_size) : spec_(spec) {
-  emb_ = register_module("embedding", padded_embedding(spec.tgt_vocab, spec.tgt_emb, spec.pad_idx));
+  emb_ = register_module("embedding", padded_embedding(spec.tgt_vocab, spec.tgt_emb, spec.tgt_pad_idx));
   gru_ = register_module("gru", torch::nn::GRU(torch::nn::GRUOptions(input_size, spec.tgt_emb)
                                                    .num_layers(spec.layers)
                                                    .dropout(spec.layers > 1 ? spec.dec_hidden_p : 0.0)));

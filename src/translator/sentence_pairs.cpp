@@ -45,6 +45,8 @@ SentencePairs SentencePairs::load(const PreparedDataset& data, const std::string
     throw UserError(data.path() + ": split " + split + " has " + std::to_string(s_off.size() - 1) + " source but " +
                     std::to_string(t_off.size() - 1) + " target sentences");
   SentencePairs p;
+  p.src_pad_ = src_ids.pad;
+  p.tgt_pad_ = tgt_ids.pad;
   for (size_t i = 0; i + 1 < s_off.size(); ++i)
     p.add(s_tok.data() + s_off[i], s_off[i + 1] - s_off[i], t_tok.data() + t_off[i], t_off[i + 1] - t_off[i], src_ids,
           tgt_ids);
@@ -53,6 +55,7 @@ SentencePairs SentencePairs::load(const PreparedDataset& data, const std::string
 
 SentencePairs SentencePairs::from_sources(const std::vector<std::vector<int64_t>>& sources, const SpecialIds& src_ids) {
   SentencePairs p;
+  p.src_pad_ = p.tgt_pad_ = src_ids.pad;
   for (const auto& s : sources) {
     const std::vector<int32_t> ids(s.begin(), s.end());
     p.add(ids.data(), static_cast<int64_t>(ids.size()), nullptr, 0, src_ids, src_ids);
@@ -70,13 +73,13 @@ std::vector<int64_t> SentencePairs::target_tokens(int64_t i) const {
   return {tgt_.begin() + tgt_off_[k], tgt_.begin() + tgt_off_[k + 1] - 1};
 }
 
-PairBatch SentencePairs::batch(const std::vector<int64_t>& idx, int64_t pad, int64_t src_len, int64_t tgt_len) const {
+PairBatch SentencePairs::batch(const std::vector<int64_t>& idx, int64_t src_len, int64_t tgt_len) const {
   const auto n = static_cast<int64_t>(idx.size());
   for (int64_t i : idx) {
     src_len = std::max(src_len, src_len_[static_cast<size_t>(i)]);
     tgt_len = std::max(tgt_len, tgt_len_[static_cast<size_t>(i)]);
   }
-  auto fill = [&](const std::vector<int32_t>& tok, const std::vector<int64_t>& off, int64_t len) {
+  auto fill = [&](const std::vector<int32_t>& tok, const std::vector<int64_t>& off, int64_t len, int64_t pad) {
     torch::Tensor t = torch::full({len, n}, pad, torch::kInt64);
     auto a = t.accessor<int64_t, 2>();
     for (int64_t j = 0; j < n; ++j) {
@@ -85,7 +88,7 @@ PairBatch SentencePairs::batch(const std::vector<int64_t>& idx, int64_t pad, int
     }
     return t;
   };
-  return {fill(src_, src_off_, src_len), fill(tgt_, tgt_off_, tgt_len)};
+  return {fill(src_, src_off_, src_len, src_pad_), fill(tgt_, tgt_off_, tgt_len, tgt_pad_)};
 }
 
 }  // namespace parlance

@@ -45,14 +45,16 @@ class SentencePairs {
   const std::vector<int64_t>& tgt_lengths() const { return tgt_len_; }
   std::vector<int64_t> source_tokens(int64_t i) const;  // without the final xxeos
   std::vector<int64_t> target_tokens(int64_t i) const;  // without the final xxeos
-  // Pairs `idx` padded at the end to at least (src_len, tgt_len) positions.
-  PairBatch batch(const std::vector<int64_t>& idx, int64_t pad, int64_t src_len = 0, int64_t tgt_len = 0) const;
+  // Pairs `idx` padded at the end (each side with its own xxpad) to at least
+  // (src_len, tgt_len) positions.
+  PairBatch batch(const std::vector<int64_t>& idx, int64_t src_len = 0, int64_t tgt_len = 0) const;
 
  private:
   void add(const int32_t* src, int64_t n_src, const int32_t* tgt, int64_t n_tgt, const SpecialIds& s,
            const SpecialIds& t);
   std::vector<int32_t> src_, tgt_;
   std::vector<int64_t> src_off_{0}, tgt_off_{0}, src_len_, tgt_len_;
+  int64_t src_pad_ = 1, tgt_pad_ = 1;
 };
 
 }  // namespace parlance

@@ -37,7 +37,7 @@ LoadedTranslator load_translator(CheckpointContents c) {
   cfg.seq2seq.src_emb = saved_embedding_dim(c.weights, "encoder", c.file);
   cfg.seq2seq.tgt_emb = saved_embedding_dim(c.weights, "decoder", c.file);
   t.model = make_seq2seq_model(translator_spec(cfg, static_cast<int64_t>(src_itos.size()),
-                                               static_cast<int64_t>(t.target.itos.size())));
+                                               static_cast<int64_t>(t.target.itos.size()), t.src_ids, t.target.ids));
   load_weights(c, *t.model);
   t.model->eval();
   return t;
@@ -54,7 +54,7 @@ std::vector<Translation> translate_batches(LoadedTranslator& t, const SentencePa
   std::vector<Translation> out;
   for (const auto& b : batches) {
     if (b.empty()) continue;
-    const PairBatch pb = pairs.batch(b, t.src_ids.pad);
+    const PairBatch pb = pairs.batch(b);
     for (auto& tr : beam_search(*t.model, t.model->encode(pb.src), beam, t.target.ids.bos, t.target.ids.eos, max_len))
       out.push_back(std::move(tr));
   }

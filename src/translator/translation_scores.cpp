@@ -45,13 +45,13 @@ std::vector<int64_t> row_until(const torch::Tensor& tokens, int64_t j, int64_t e
 
 TranslationScores score_greedy(Seq2SeqModel& model, const SentencePairs& pairs,
                                const std::vector<std::vector<int64_t>>& batches,
-                               const TargetSide& target, int64_t src_pad, torch::Device device) {
+                               const TargetSide& target, torch::Device device) {
   torch::NoGradGuard no_grad;
   TranslationScores s;
   const SpecialIds& t = target.ids;
   for (size_t b = 0; b < batches.size(); ++b) {
     if (batches[b].empty()) continue;
-    const PairBatch pb = pairs.batch(batches[b], src_pad);
+    const PairBatch pb = pairs.batch(batches[b]);
     const torch::Tensor tgt = pb.tgt.to(device);
     const GreedyResult g = greedy_decode(model, model.encode(pb.src.to(device)), t.bos, t.eos, t.pad, target.max_out);
     const Seq2SeqLossSum loss = seq2seq_loss(g.logits, tgt, t.pad);

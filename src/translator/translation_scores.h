@@ -50,6 +50,6 @@ void add_to_bleu(BleuStats& bleu, const std::vector<int64_t>& hypothesis, const 
 // padding — so how pairs are batched and padded does not change a score.)
 TranslationScores score_greedy(Seq2SeqModel& model, const SentencePairs& pairs,
                                const std::vector<std::vector<int64_t>>& batches,
-                               const TargetSide& target, int64_t src_pad, torch::Device device);
+                               const TargetSide& target, torch::Device device);
 
 }  // namespace parlance

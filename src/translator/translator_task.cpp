@@ -9,6 +9,7 @@
 #include "translator/teacher_forcing.h"
 #include "translator/word_vectors.h"
 #include "util/error.h"
+#include "util/registry.h"
 
 namespace parlance {
 
@@ -22,7 +23,8 @@ int64_t output_limit(const TranslatorSpec& spec, const SentencePairs& train) {
   return spec.max_out > 0 ? spec.max_out : l.empty() ? 1 : *std::max_element(l.begin(), l.end());
 }
 
-Seq2SeqSpec translator_spec(const TrainConfig& cfg, int64_t src_vocab, int64_t tgt_vocab) {
+Seq2SeqSpec translator_spec(const TrainConfig& cfg, int64_t src_vocab, int64_t tgt_vocab, const SpecialIds& src_ids,
+                            const SpecialIds& tgt_ids) {
   Seq2SeqSpec s = cfg.seq2seq;
   s.arch = cfg.model.arch;
   s.hidden = cfg.model.hidden;
@@ -30,10 +32,15 @@ Seq2SeqSpec translator_spec(const TrainConfig& cfg, int64_t src_vocab, int64_t t
   s.tie_weights = cfg.model.tie_weights;
   s.src_vocab = src_vocab;
   s.tgt_vocab = tgt_vocab;
+  s.src_pad_idx = src_ids.pad;
+  s.tgt_pad_idx = tgt_ids.pad;
   if (!cfg.translator.src_vectors.empty()) s.src_emb = word_vector_dim(cfg.translator.src_vectors);
   if (!cfg.translator.tgt_vectors.empty()) s.tgt_emb = word_vector_dim(cfg.translator.tgt_vectors);
-  if (!seq2seq_registry().count(s.arch))
-    throw UserError("model.arch = \"" + s.arch + "\" is not a translator; train.task = \"translator\" takes one of: seq2seq_rnn, seq2seq_attn");
+  if (!seq2seq_registry().count(s.arch)) {
+    std::string known;
+    for (const auto& n : registry_names(seq2seq_registry())) known += (known.empty() ? "" : ", ") + n;
+    throw UserError("model.arch = \"" + s.arch + "\" is not a translator; train.task = \"translator\" takes one of: " + known);
+  }
   return s;
 }
 
@@ -53,7 +60,8 @@ TranslatorTask::TranslatorTask(const TrainConfig& cfg, const TaskContext& ctx) :
                     " sentence pairs, fewer than one global batch (train.bs " + std::to_string(cfg.bs) + " × " +
                     std::to_string(ctx.world) + " ranks)");
   target_.max_out = output_limit(cfg.translator, train_);
-  const Seq2SeqSpec spec = translator_spec(cfg, static_cast<int64_t>(src_itos_.size()), static_cast<int64_t>(target_.itos.size()));
+  const Seq2SeqSpec spec = translator_spec(cfg, static_cast<int64_t>(src_itos_.size()),
+                                           static_cast<int64_t>(target_.itos.size()), src_ids_, target_.ids);
   torch::manual_seed(cfg.seed);  // the same initial weights everywhere (rank 0's are broadcast anyway)
   model_ = make_seq2seq_model(spec);
   if (ctx.log)
@@ -64,15 +72,15 @@ TranslatorTask::TranslatorTask(const TrainConfig& cfg, const TaskContext& ctx) :
 
 void TranslatorTask::init_vectors() {
   auto load = [&](const std::string& path, torch::nn::Embedding& emb, const std::vector<std::string>& itos,
-                  const char* side) {
+                  int64_t pad, const char* side) {
     if (path.empty()) return;
-    const VectorInitReport r = init_from_vectors(emb->weight, itos, read_word_vectors(path, itos), src_ids_.pad);
+    const VectorInitReport r = init_from_vectors(emb->weight, itos, read_word_vectors(path, itos), pad);
     const std::string line = r.summary(std::string(side) + " embedding from " + path);
     if (ctx_.log) ctx_.log->info("{}", line);
     if (ctx_.rank == 0) std::printf("%s\n", line.c_str());
   };
-  load(cfg_.translator.src_vectors, model_->source_embedding(), src_itos_, "source");
-  load(cfg_.translator.tgt_vectors, model_->target_embedding(), target_.itos, "target");
+  load(cfg_.translator.src_vectors, model_->source_embedding(), src_itos_, src_ids_.pad, "source");
+  load(cfg_.translator.tgt_vectors, model_->target_embedding(), target_.itos, target_.ids.pad, "target");
 }
 
 int64_t TranslatorTask::steps_in_epoch(int64_t) const { return train_.size() / (cfg_.bs * ctx_.world); }
@@ -90,7 +98,7 @@ void TranslatorTask::begin_epoch(int64_t epoch) {
 }
 
 StepLoss TranslatorTask::step(int64_t i) {
-  const PairBatch b = train_.batch(batch_pairs(i), src_ids_.pad);
+  const PairBatch b = train_.batch(batch_pairs(i));
   const torch::Tensor tgt = b.tgt.to(ctx_.device);
   const double p = teacher_forcing_probability(cfg_.translator.teacher_forcing_epochs, epoch_, i, steps_in_epoch(epoch_));
   const std::vector<bool> forced = teacher_forcing_draws(p, tgt.size(0), cfg_.seed, epoch_, i);
@@ -104,7 +112,7 @@ StepLoss TranslatorTask::step(int64_t i) {
 
 MetricRow TranslatorTask::evaluate(Communicator& comm) {
   const BatchPlan plan = validation_plan(valid_.src_lengths(), cfg_.valid_bs, comm.size(), comm.rank());
-  TranslationScores s = score_greedy(*model_, valid_, plan.batches, target_, src_ids_.pad, ctx_.device);
+  TranslationScores s = score_greedy(*model_, valid_, plan.batches, target_, ctx_.device);
   s.sum_over(comm);
   report_.clear();
   for (const auto& x : s.samples)  // this rank's first pairs (the longest sources: validation runs longest first)

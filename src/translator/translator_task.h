@@ -27,7 +27,8 @@ namespace parlance {
 
 // The model's spec from the recipe and the two vocabularies: shared [model]
 // keys, vocabulary sizes, and embedding sizes from the word vectors' files.
-Seq2SeqSpec translator_spec(const TrainConfig& cfg, int64_t src_vocab, int64_t tgt_vocab);
+Seq2SeqSpec translator_spec(const TrainConfig& cfg, int64_t src_vocab, int64_t tgt_vocab, const SpecialIds& src_ids,
+                            const SpecialIds& tgt_ids);
 // The longest output decoding may produce: train.max_out, or the longest
 // training target (the lesson's out_sl).
 int64_t output_limit(const TranslatorSpec& spec, const SentencePairs& train);

@@ -12,7 +12,7 @@ const SpecialIds kIds{1, 2, 3};
 TEST(SentencePairs, SourcesEndInEosAndBatchPadsAtTheEnd) {
   const SentencePairs p = SentencePairs::from_sources({{2, 7, 8}, {2, 9, 3}, {}}, kIds);
   EXPECT_EQ(p.src_lengths(), (std::vector<int64_t>{4, 3, 1}));
-  const PairBatch b = p.batch({0, 2}, 1, 5);
+  const PairBatch b = p.batch({0, 2}, 5);
   EXPECT_TRUE(torch::equal(b.src, torch::tensor({{2, 3}, {7, 1}, {8, 1}, {3, 1}, {1, 1}}, torch::kInt64)));
 }
 
