@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "plot/heatmap.h"
 #include "util/error.h"
 
 namespace parlance {
@@ -74,8 +75,27 @@ double ClassMetrics::macro_f1() const {
   return sum / static_cast<double>(classes_);
 }
 
+namespace {
+
+std::string class_name(const std::vector<std::string>& names, int64_t c) {
+  return c < static_cast<int64_t>(names.size()) ? names[static_cast<size_t>(c)] : std::to_string(c);
+}
+
+}  // namespace
+
+std::string ClassMetrics::confusion_svg(const std::vector<std::string>& names, const std::string& title) const {
+  std::vector<std::vector<double>> counts(static_cast<size_t>(classes_), std::vector<double>(static_cast<size_t>(classes_)));
+  std::vector<std::string> labels;
+  for (int64_t t = 0; t < classes_; ++t) {
+    labels.push_back(class_name(names, t));
+    for (int64_t p = 0; p < classes_; ++p) counts[static_cast<size_t>(t)][static_cast<size_t>(p)] = count(t, p);
+  }
+  const std::string heading = fmt::format("{} — accuracy {:.4f} ({:.0f} documents)", title, accuracy(), total_);
+  return heatmap_svg(counts, labels, labels, heading, {"actual", "predicted", /*values_in_cells=*/true, /*decimals=*/0});
+}
+
 std::string ClassMetrics::report(const std::vector<std::string>& names) const {
-  auto name = [&](int64_t c) { return c < static_cast<int64_t>(names.size()) ? names[static_cast<size_t>(c)] : std::to_string(c); };
+  auto name = [&](int64_t c) { return class_name(names, c); };
   size_t w = 9;
   for (int64_t c = 0; c < classes_; ++c) w = std::max(w, name(c).size());
   std::string s = fmt::format("accuracy {:.4f}  loss {:.4f}  macro F1 {:.4f}  ({:.0f} documents)\n\n", accuracy(), loss(),

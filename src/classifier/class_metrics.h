@@ -33,6 +33,8 @@ class ClassMetrics {
   // A readable report: accuracy, loss, per-class precision/recall/F1/support
   // and the confusion matrix, classes named by `names`.
   std::string report(const std::vector<std::string>& names) const;
+  // The confusion matrix as an SVG heat map, counts in the cells.
+  std::string confusion_svg(const std::vector<std::string>& names, const std::string& title) const;
 
  private:
   int64_t classes_;

@@ -83,5 +83,6 @@ MetricRow ClassifierTask::evaluate(Communicator& comm) {
 }
 
 std::string ClassifierTask::report() const { return last_valid_.report(data_.classes()); }
+std::string ClassifierTask::report_svg() const { return last_valid_.confusion_svg(data_.classes(), "validation, last epoch"); }
 
 }  // namespace parlance

@@ -49,6 +49,7 @@ class ClassifierTask : public Task {
   StepLoss step(int64_t step) override;
   MetricRow evaluate(Communicator& comm) override;
   std::string report() const override;
+  std::string report_svg() const override;
 
   // This rank's documents of micro-batch `step` of the current epoch.
   const std::vector<int64_t>& batch_docs(int64_t step) const { return plan_.batches[static_cast<size_t>(step)]; }

@@ -12,6 +12,7 @@
 #include "data/document_reader.h"
 #include "data/prepared_dataset.h"
 #include "data/text_encoder.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace parlance::cli {
@@ -61,11 +62,12 @@ ClassMetrics metrics_of(const ClassProbabilities& p, int64_t classes, Communicat
 }  // namespace
 
 int eval_classifiers(CheckpointContents first, const std::vector<std::string>& more, const std::string& data_override,
-                     const std::string& split, int64_t bs) {
+                     const std::string& split, int64_t bs, const std::string& confusion_svg) {
   auto comm = make_communicator("mpi");
   std::vector<LoadedClassifier> models;
   std::vector<LabelledDocs> docs;
   try {  // every rank reads the same files: an error here is one they all agree on
+    if (!confusion_svg.empty()) check_output_file(confusion_svg, "--confusion");
     models = load_all(std::move(first), more, data_override);
     const PreparedDataset data(models[0].cfg.data);
     for (const auto& m : models) {
@@ -92,6 +94,11 @@ int eval_classifiers(CheckpointContents first, const std::vector<std::string>& m
                 members[m].accuracy());
   std::printf("%s%s", models.size() > 1 ? "ensemble (mean probabilities):\n" : "",
               metrics.report(models[0].card.classes).c_str());
+  if (!confusion_svg.empty()) {
+    const std::string title = split + (models.size() > 1 ? ", ensemble of " + std::to_string(models.size()) : "");
+    write_file_atomically(confusion_svg, metrics.confusion_svg(models[0].card.classes, title));
+    std::printf("wrote %s\n", confusion_svg.c_str());
+  }
   return 0;
 }
 

@@ -17,7 +17,7 @@ namespace parlance::cli {
 Command add_eval(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs, ensemble;
-    std::string data, split = "valid";
+    std::string data, split = "valid", confusion;
     int64_t bs = 0, bptt = 0, beam = 5;
   };
   auto a = std::make_shared<Args>();
@@ -27,6 +27,7 @@ Command add_eval(CLI::App& app) {
   app.add_option("--split", a->split, "split to evaluate");
   app.add_option("--bs", a->bs, "streams (LM), documents (classifier) or sentences (translator) per rank (default: the run's valid_bs)");
   app.add_option("--bptt", a->bptt, "language models: sequence length (default: the run's bptt)");
+  app.add_option("--confusion", a->confusion, "classifiers: also draw the confusion matrix into this SVG file");
   app.add_option("--beam", a->beam, "translators: beam size for the beam-search BLEU (1: greedy only)")->check(CLI::Range(1, 100));
   return [a] {
     std::vector<std::string> runs = a->runs;
@@ -34,7 +35,8 @@ Command add_eval(CLI::App& app) {
     if (runs.empty()) throw UserError("eval: give a run folder or checkpoint");
     CheckpointContents first = read_checkpoint(runs[0], a->data);
     if (first.cfg.task == "classifier")
-      return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs);
+      return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs, a->confusion);
+    if (!a->confusion.empty()) throw UserError("eval: --confusion is for classifiers; " + runs[0] + " is a " + first.cfg.task);
     if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a " + first.cfg.task);
     if (first.cfg.task == "translator") return eval_translator(std::move(first), a->split, a->bs, a->beam);
     LoadedModel lm = load_checkpoint(std::move(first));

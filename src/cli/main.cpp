@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
       parlance::cli::add_predict);
   add("translate", "translate sentences with a trained translator (greedy or beam search; attention as SVG)",
       parlance::cli::add_translate);
+  add("plot", "training curves of one or more runs (loss per step and epoch, every metric) as SVG",
+      parlance::cli::add_plot);
   add("export-weights", "a run's AWD-LSTM as a fastai v1 state dict and itos", parlance::cli::add_export_weights);
 
   try {

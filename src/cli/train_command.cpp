@@ -96,11 +96,11 @@ Command add_lr_find(CLI::App& app) {
     auto pts = lr_find(*t.task, *t.session, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {
       write_lr_find(cfg.run_dir, pts);
-      size_t best = 0;
-      for (size_t i = 0; i < pts.size(); ++i)
-        if (pts[i].smoothed_loss < pts[best].smoothed_loss) best = i;
-      std::printf("lr-find: %zu steps; minimum smoothed loss %.4f at lr %.2e (a common pick: %.2e)\nwrote %s/lr_find.csv and lr_find.svg\n",
-                  pts.size(), pts[best].smoothed_loss, pts[best].lr, pts[best].lr / 10, cfg.run_dir.c_str());
+      const LrSuggestion s = suggest_lr(pts);
+      std::printf("lr-find: %zu steps; minimum smoothed loss %.4f at lr %.2e (minimum / 10: %.2e); "
+                  "steepest descent at lr %.2e (suggested)\nwrote %s/lr_find.csv and lr_find.svg\n",
+                  pts.size(), pts[s.minimum].smoothed_loss, pts[s.minimum].lr, pts[s.minimum].lr / 10, pts[s.steepest].lr,
+                  cfg.run_dir.c_str());
     }
     return 0;
   };

@@ -9,7 +9,7 @@
 #include "data/document_reader.h"
 #include "data/prepared_dataset.h"
 #include "data/text_encoder.h"
-#include "plot/heatmap.h"
+#include "translator/attention_picture.h"
 #include "translator/trained_translator.h"
 #include "translator/translator_task.h"
 #include "util/atomic_file.h"
@@ -60,15 +60,7 @@ void write_attention_svg(const std::string& path, const LoadedTranslator& t, con
     throw UserError("--attention: " + t.file + " is a " + t.cfg.model.arch + " model, which has no attention");
   std::vector<std::string> rows;
   for (int64_t id : tr.tokens) rows.push_back(t.target.itos[static_cast<size_t>(id)]);
-  if (tr.attention.size(0) > static_cast<int64_t>(rows.size())) rows.push_back("xxeos");
-  std::vector<std::vector<double>> values;
-  const torch::Tensor a = tr.attention.to(torch::kFloat64).narrow(1, 0, static_cast<int64_t>(src_tokens.size()));
-  for (int64_t r = 0; r < a.size(0); ++r) {
-    std::vector<double> row(static_cast<size_t>(a.size(1)));
-    for (int64_t c = 0; c < a.size(1); ++c) row[static_cast<size_t>(c)] = a[r][c].item<double>();
-    values.push_back(row);
-  }
-  write_file_atomically(path, heatmap_svg(values, rows, src_tokens, "attention: output words (rows) over source tokens"));
+  write_file_atomically(path, attention_svg(tr.attention, rows, src_tokens, "attention: output words over source tokens"));
   std::fprintf(stderr, "attention of the first sentence: %s\n", path.c_str());
 }
 
@@ -90,6 +82,7 @@ Command add_translate(CLI::App& app) {
   return [a] {
     if (mpi::rank() != 0) return 0;
     if (a->texts.empty() == a->file.empty()) throw UserError("translate: give --text or --file (one of them)");
+    if (!a->attention.empty()) check_output_file(a->attention, "--attention");
     LoadedTranslator t = load_translator(a->run);
     torch::set_num_threads(static_cast<int>(t.cfg.threads));
     const std::vector<std::string> texts = a->file.empty() ? a->texts : read_document_texts(a->file, -1, false);

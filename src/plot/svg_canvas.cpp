@@ -12,6 +12,18 @@ std::string num(double v) {
   return buf;
 }
 
+std::string num2(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string stroke_attrs(const std::string& stroke, double width, const std::string& dash) {
+  std::string a = " stroke=\"" + stroke + "\" stroke-width=\"" + num(width) + "\"";
+  if (!dash.empty()) a += " stroke-dasharray=\"" + dash + "\"";
+  return a;
+}
+
 }  // namespace
 
 std::string svg_escape(const std::string& s) {
@@ -40,19 +52,37 @@ std::string blue_scale(double v) {
 
 SvgCanvas::SvgCanvas(double width, double height) : width_(width), height_(height) {}
 
-void SvgCanvas::rect(double x, double y, double w, double h, const std::string& fill, const std::string& title) {
+void SvgCanvas::rect(double x, double y, double w, double h, const std::string& fill, const std::string& title,
+                     const std::string& stroke, double opacity) {
   body_ += "<rect x=\"" + num(x) + "\" y=\"" + num(y) + "\" width=\"" + num(w) + "\" height=\"" + num(h) +
            "\" fill=\"" + fill + "\"";
+  if (!stroke.empty()) body_ += " stroke=\"" + stroke + "\"";
+  if (opacity < 1) body_ += " fill-opacity=\"" + num2(opacity) + "\"";
   body_ += title.empty() ? "/>\n" : "><title>" + svg_escape(title) + "</title></rect>\n";
 }
 
-void SvgCanvas::line(double x1, double y1, double x2, double y2, const std::string& stroke, double width) {
+void SvgCanvas::line(double x1, double y1, double x2, double y2, const std::string& stroke, double width,
+                     const std::string& dash) {
   body_ += "<line x1=\"" + num(x1) + "\" y1=\"" + num(y1) + "\" x2=\"" + num(x2) + "\" y2=\"" + num(y2) +
-           "\" stroke=\"" + stroke + "\" stroke-width=\"" + num(width) + "\"/>\n";
+           "\"" + stroke_attrs(stroke, width, dash) + "/>\n";
 }
 
-void SvgCanvas::text(double x, double y, const std::string& s, double size, const std::string& anchor, double rotate) {
+void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& points, const std::string& stroke, double width,
+                         const std::string& dash) {
+  body_ += "<polyline fill=\"none\"" + stroke_attrs(stroke, width, dash) + " points=\"";
+  for (const auto& [x, y] : points) body_ += num(x) + "," + num(y) + " ";
+  body_ += "\"/>\n";
+}
+
+void SvgCanvas::circle(double x, double y, double r, const std::string& fill, const std::string& title) {
+  body_ += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"" + num(r) + "\" fill=\"" + fill + "\"";
+  body_ += title.empty() ? "/>\n" : "><title>" + svg_escape(title) + "</title></circle>\n";
+}
+
+void SvgCanvas::text(double x, double y, const std::string& s, double size, const std::string& anchor, double rotate,
+                     const std::string& fill) {
   body_ += "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" font-size=\"" + num(size) + "\" text-anchor=\"" + anchor + "\"";
+  if (!fill.empty()) body_ += " fill=\"" + fill + "\"";
   if (rotate != 0) body_ += " transform=\"rotate(" + num(rotate) + " " + num(x) + " " + num(y) + ")\"";
   body_ += ">" + svg_escape(s) + "</text>\n";
 }

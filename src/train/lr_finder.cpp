@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "plot/line_chart.h"
 #include "util/atomic_file.h"
 
 namespace fs = std::filesystem;
@@ -11,34 +12,41 @@ namespace fs = std::filesystem;
 namespace parlance {
 namespace {
 
-// A log-x plot of the sweep as SVG: an image any browser shows, no plotting library.
 std::string lr_find_svg(const std::vector<LrFindPoint>& pts) {
-  const double w = 640, h = 400, m = 50;
-  double lo = 1e300, hi = -1e300, x0 = std::log10(pts.front().lr), x1 = std::log10(pts.back().lr);
-  for (const auto& p : pts) lo = std::min(lo, p.smoothed_loss), hi = std::max(hi, p.smoothed_loss);
-  if (hi <= lo) hi = lo + 1;
-  if (x1 <= x0) x1 = x0 + 1;
-  auto X = [&](double lr) { return m + (std::log10(lr) - x0) / (x1 - x0) * (w - 2 * m); };
-  auto Y = [&](double l) { return h - m - (l - lo) / (hi - lo) * (h - 2 * m); };
-  std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"400\">\n"
-                    "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"";
-  char buf[64];
-  for (const auto& p : pts) {
-    std::snprintf(buf, sizeof buf, "%.1f,%.1f ", X(p.lr), Y(p.smoothed_loss));
-    svg += buf;
-  }
-  svg += "\"/>\n";
-  for (int e = static_cast<int>(std::ceil(x0)); e <= static_cast<int>(std::floor(x1)); ++e) {
-    std::snprintf(buf, sizeof buf, "%.1f", X(std::pow(10.0, e)));
-    svg += "<text x=\"" + std::string(buf) + "\" y=\"" + std::to_string(static_cast<int>(h - m + 20)) +
-           "\" font-size=\"12\" text-anchor=\"middle\">1e" + std::to_string(e) + "</text>\n";
-  }
-  svg += "<text x=\"320\" y=\"390\" font-size=\"13\" text-anchor=\"middle\">learning rate (log scale)</text>\n";
-  svg += "<text x=\"15\" y=\"200\" font-size=\"13\" transform=\"rotate(-90 15 200)\" text-anchor=\"middle\">smoothed loss</text>\n</svg>\n";
-  return svg;
+  // The smoothed loss only, as fastai plots it: the raw loss (in the CSV) is
+  // noisy and its last, exploded value would squash the curve.
+  Series smooth{"", palette(0), {}, {}, "", 2};
+  for (const auto& p : pts) smooth.x.push_back(p.lr), smooth.y.push_back(p.smoothed_loss);
+  const LrSuggestion s = suggest_lr(pts);
+  char min_label[64], steep_label[64];
+  std::snprintf(min_label, sizeof min_label, "minimum %.2e (loss %.3f)", pts[s.minimum].lr, pts[s.minimum].smoothed_loss);
+  std::snprintf(steep_label, sizeof steep_label, "suggested %.2e (steepest)", pts[s.steepest].lr);
+  Panel p{"lr-find", "learning rate (log scale)", "smoothed loss", true, {smooth},
+          {{pts[s.steepest].lr, steep_label, "#2ca02c", pts[s.steepest].smoothed_loss},
+           {pts[s.minimum].lr, min_label, "#d62728", pts[s.minimum].smoothed_loss}}};
+  return chart_svg({p}, 1, 640, 400);
 }
 
 }  // namespace
+
+LrSuggestion suggest_lr(const std::vector<LrFindPoint>& pts) {
+  LrSuggestion s;
+  for (size_t i = 0; i < pts.size(); ++i)
+    if (pts[i].smoothed_loss < pts[s.minimum].smoothed_loss) s.minimum = i;
+  // fastai v1 skips 10 points at the start and 5 at the end; with too few left, none.
+  size_t first = 10, last = pts.size() >= 5 ? pts.size() - 5 : 0;
+  if (last < first + 2) first = 0, last = pts.size();
+  s.steepest = s.minimum;
+  if (last - first < 2) return s;
+  double best = INFINITY;
+  for (size_t i = first; i < last; ++i) {
+    // numpy.gradient: central differences inside, one-sided at both ends
+    const size_t lo = i == first ? i : i - 1, hi = i + 1 == last ? i : i + 1;
+    const double g = (pts[hi].smoothed_loss - pts[lo].smoothed_loss) / static_cast<double>(hi - lo);
+    if (g < best) best = g, s.steepest = i;
+  }
+  return s;
+}
 
 std::vector<LrFindPoint> lr_find(Task& task, TrainSession& ses, Communicator& comm, double start_lr, double end_lr,
                                  int64_t iters) {

@@ -7,7 +7,7 @@
 namespace parlance {
 namespace {
 
-bool is_count(const std::string& name) { return name == "epoch" || name == "stage" || name == "ranks"; }
+bool is_count(const std::string& name) { return name == "epoch" || name == "stage" || name == "ranks" || name == "step"; }
 
 std::string cell(const std::string& name, double v) {
   char buf[32];
@@ -46,7 +46,7 @@ void MetricsLog::add(const MetricRow& row) {
   }
   nlohmann::ordered_json j;
   for (const auto& [name, v] : row) {
-    if (is_count(name)) j[name] = std::llround(v);
+    if (is_count(name) && v == std::floor(v)) j[name] = std::llround(v);  // a fractional epoch stays fractional
     else j[name] = v;
   }
   out_ << j.dump() << "\n";

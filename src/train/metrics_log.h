@@ -17,6 +17,7 @@ class MetricsLog {
   MetricsLog() = default;
   // `jsonl`: appended to (a resumed run continues its file). `hidden`: columns
   // written to the file only (throughput, rank count). "seconds" shows as mm:ss.
+  // `table` nullptr: the file only (the step log).
   MetricsLog(const std::string& jsonl, std::set<std::string> hidden, FILE* table = stdout);
   void add(const MetricRow& row);
 

@@ -41,6 +41,10 @@ TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool res
     write_file_atomically((run / "valid_report.txt").string(), r.report);
     log->info("validation report:\n{}", r.report);
   }
+  if (rank == 0 && !r.history.empty()) {
+    const std::string svg = t.task->report_svg();
+    if (!svg.empty()) write_file_atomically((run / "valid_report.svg").string(), svg);
+  }
   spdlog::drop(log->name());
   return r;
 }

@@ -26,7 +26,8 @@ struct TrainingResult {
 };
 
 // `parlance train`: writes RUN/config.toml, logs to RUN/log/rankN.log, trains;
-// rank 0 also writes the task's report to RUN/valid_report.txt.
+// rank 0 also writes the task's report to RUN/valid_report.txt (and its
+// picture, if it has one, to RUN/valid_report.svg).
 TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume = false,
                             const TrainProgressFn& progress = {});
 

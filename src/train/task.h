@@ -69,6 +69,9 @@ class Task {
   // The last evaluation in more detail than its columns (a classifier's
   // per-class scores and confusion matrix), printed when training ends; "" for none.
   virtual std::string report() const { return ""; }
+  // The same as a picture (SVG: a classifier's confusion matrix), written to
+  // RUN/valid_report.svg when training ends; "" for none.
+  virtual std::string report_svg() const { return ""; }
 
   // The task's own mid-epoch resume state, every rank's in one collective
   // (e.g. the LM's recurrent state); restored with this rank's index.

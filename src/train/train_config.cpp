@@ -88,6 +88,7 @@ const std::vector<recipe::Key<T>>& train_keys() {
       key("train.precision", &T::precision, "mixed precision on CUDA (autocast); CPU stays fp32", {}, {"fp32", "bf16", "fp16"}),
       key("train.loss_scale", &T::loss_scale, "fp16: initial dynamic loss scale", {1, 1e30}),
       key("train.checkpoint_every", &T::checkpoint_every, "checkpoint every N steps (0: per epoch only)", {0, 1e12}),
+      key("train.log_every", &T::log_every, "log the training loss to RUN/steps.jsonl every N steps (0: never)", {0, 1e12}),
       key("train.max_steps", &T::max_steps, "stop after N optimizer steps (0: no limit)", {0, 1e12}),
       key("train.save_encoder", &T::save_encoder, "also write RUN/encoder.pt (the encoder alone, for classifiers)"),
       key("train.init", &T::init, "initial weights: a run folder, checkpoint or encoder.pt (rows remapped by token when the vocabulary differs)"),

@@ -69,6 +69,33 @@ class LossMeter {
   int64_t since_check_ = 0, check_every_;
 };
 
+// RUN/steps.jsonl on rank 0: every `every` optimizer steps (and at each
+// epoch's end) the mean training loss of this rank's micro-batches since the
+// previous row, with the step, the epochs done (fractional) and the lr — what
+// fastai's recorder plots per batch. Reading the loss is one host sync per row.
+class StepLog {
+ public:
+  StepLog() = default;
+  StepLog(const std::string& jsonl, int64_t every, const LossMeter& meter)
+      : log_(jsonl, {}, nullptr), every_(every), sum_(meter.sum()), count_(meter.count()) {}
+  void after_step(const Position& pos, int64_t steps, double lr, const LossMeter& meter) {
+    if (every_ <= 0 || (pos.global_step % every_ != 0 && pos.next_step != steps)) return;
+    const double sum = meter.sum(), count = meter.count();
+    if (count > count_)
+      log_.add({{"step", static_cast<double>(pos.global_step)},
+                {"epoch", static_cast<double>(pos.epoch) + static_cast<double>(pos.next_step) / static_cast<double>(steps)},
+                {"train_loss", (sum - sum_) / (count - count_)},
+                {"lr", lr}});
+    sum_ = sum, count_ = count;
+  }
+  void new_epoch() { sum_ = count_ = 0; }  // the loop's meter starts from zero
+
+ private:
+  MetricsLog log_;
+  int64_t every_ = 0;
+  double sum_ = 0, count_ = 0;
+};
+
 ResumeState loop_state(Communicator& comm, TrainSession& ses, Task& task, const Position& pos, const LossMeter& meter) {
   ResumeState x = task.save_state(comm);
   x["position"] = torch::tensor({pos.epoch, pos.next_step, pos.global_step, static_cast<int64_t>(comm.size())});
@@ -177,6 +204,7 @@ LoopSpec loop_spec(const TrainConfig& cfg) {
   }
   s.max_steps = cfg.max_steps;
   s.checkpoint_every = cfg.checkpoint_every;
+  s.log_every = cfg.log_every;
   s.run_dir = cfg.run_dir;
   s.config_toml = cfg.resolved_toml;
   s.save_encoder = cfg.save_encoder;
@@ -207,7 +235,11 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
   }
   LossMeter meter(ses.device(), start_sum, start_count);
   MetricsLog metrics;
-  if (rank == 0) metrics = MetricsLog((fs::path(spec.run_dir) / "metrics.jsonl").string(), {task.count_unit() + "_per_s", "ranks"});
+  StepLog step_log;
+  if (rank == 0) {
+    metrics = MetricsLog((fs::path(spec.run_dir) / "metrics.jsonl").string(), {task.count_unit() + "_per_s", "ranks"});
+    if (spec.log_every > 0) step_log = StepLog((fs::path(spec.run_dir) / "steps.jsonl").string(), spec.log_every, meter);
+  }
 
   std::vector<MetricRow> history;
   bool stop = false;
@@ -249,6 +281,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
       if (!ses.optimizer_step() && log)
         log->warn("fp16 gradients overflowed: step {} skipped, loss scale now {}", pos.global_step, ses.scaler().scale());
       ++pos.global_step;
+      if (rank == 0) step_log.after_step(pos, steps, sv.lr * task.lr_factor(i), meter);
       if (progress && rank == 0) {
         const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
         progress(pos.epoch, pos.next_step, steps, meter.count() * world / std::max(secs, 1e-9));
@@ -280,6 +313,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     metrics.add(row);
     // The next epoch starts at its step 0 with nothing summed: checkpoint that position.
     meter = LossMeter(ses.device(), 0, 0);
+    step_log.new_epoch();
     ckpt.save(comm, ses, task, Position{pos.epoch + 1, 0, pos.global_step}, meter);
   }
   if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model(), ckpt.card());

@@ -3,7 +3,8 @@
 // accumulation windows, the lr/momentum schedule, max_steps, periodic and
 // per-epoch checkpoints, exact resume (position, every rank's RNG, running
 // loss, loss scaler, the task's own state), the NaN check, progress, fault
-// injection and the metrics log. It never names a task.
+// injection, the metrics log (a row per epoch) and the step log (the
+// training loss every log_every steps). It never names a task.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -35,7 +36,8 @@ struct LoopSpec {
   std::vector<LoopStage> stages{LoopStage{}};
   int64_t max_steps = 0;         // optimizer steps in all, then stop (0: no limit)
   int64_t checkpoint_every = 0;  // optimizer steps (0: at the end of each epoch only)
-  std::string run_dir;           // checkpoints/last.pt, metrics.jsonl (rank 0)
+  int64_t log_every = 0;         // optimizer steps between rows of steps.jsonl (0: no step log)
+  std::string run_dir;           // checkpoints/last.pt, metrics.jsonl, steps.jsonl (rank 0)
   std::string config_toml;       // saved with every checkpoint
   bool save_encoder = false;     // RUN/encoder.pt at the end
 };

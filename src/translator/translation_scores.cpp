@@ -62,7 +62,9 @@ TranslationScores score_greedy(Seq2SeqModel& model, const SentencePairs& pairs,
     for (int64_t j = 0; j < hyp.size(1); ++j) {
       std::vector<int64_t> out = row_until(hyp, j, t.eos, t.pad);
       add_to_bleu(s.bleu, out, row_until(ref, j, t.eos, t.pad), target.itos);
-      if (s.samples.size() < 8) s.samples.push_back({batches[b][static_cast<size_t>(j)], std::move(out)});
+      if (s.samples.size() < 8)
+        s.samples.push_back({batches[b][static_cast<size_t>(j)], std::move(out),
+                             g.attention.defined() ? g.attention.select(1, j).cpu() : torch::Tensor()});
     }
   }
   return s;

@@ -20,6 +20,7 @@ namespace parlance {
 struct TranslationSample {
   int64_t pair = 0;
   std::vector<int64_t> output;
+  torch::Tensor attention;  // (output steps, S) on the CPU; undefined for models without attention
 };
 
 struct TranslationScores {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "translator/attention_picture.h"
 #include "translator/decoding.h"
 #include "translator/teacher_forcing.h"
 #include "translator/word_vectors.h"
@@ -119,6 +120,15 @@ MetricRow TranslatorTask::evaluate(Communicator& comm) {
     report_ += "source:    " + readable_text(valid_.source_tokens(x.pair), src_itos_) + "\nreference: " +
                readable_text(valid_.target_tokens(x.pair), target_.itos) + "\noutput:    " +
                readable_text(x.output, target_.itos) + "\n\n";
+  report_svg_.clear();
+  if (!s.samples.empty() && s.samples[0].attention.defined()) {
+    const TranslationSample& x = s.samples[0];
+    std::vector<std::string> source, output;
+    for (int64_t id : valid_.source_tokens(x.pair)) source.push_back(src_itos_[static_cast<size_t>(id)]);
+    source.push_back("xxeos");
+    for (int64_t id : x.output) output.push_back(target_.itos[static_cast<size_t>(id)]);
+    report_svg_ = attention_svg(x.attention, output, source, "attention of a validation sentence after the last epoch");
+  }
   return {{"valid_loss", s.loss()}, {"accuracy", s.accuracy()}, {"bleu", s.bleu.score()}};
 }
 

@@ -48,6 +48,8 @@ class TranslatorTask : public Task {
   MetricRow evaluate(Communicator& comm) override;
   // A few validation sentences with their reference and the model's greedy output.
   std::string report() const override { return report_; }
+  // The first of them's attention (models that attend), as a heat map.
+  std::string report_svg() const override { return report_svg_; }
 
   const std::vector<int64_t>& batch_pairs(int64_t step) const { return plan_.batches[static_cast<size_t>(step)]; }
   Seq2SeqModel& seq2seq() { return *model_; }
@@ -65,7 +67,7 @@ class TranslatorTask : public Task {
   int64_t epoch_ = 0;
   BatchPlan plan_;                     // the current epoch's
   std::vector<int64_t> global_tokens_;  // target tokens in each global batch
-  std::string report_;
+  std::string report_, report_svg_;
 };
 
 }  // namespace parlance

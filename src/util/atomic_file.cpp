@@ -10,6 +10,15 @@
 
 namespace parlance {
 
+void check_output_file(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (fs::is_directory(p)) throw UserError(option + " " + path + ": is a folder; give a file name");
+  if (!fs::is_directory(folder)) throw UserError(option + " " + path + ": the folder " + folder.string() + " does not exist");
+  if (access(folder.c_str(), W_OK) != 0) throw UserError(option + " " + path + ": the folder " + folder.string() + " is not writable");
+}
+
 void write_file_atomically(const std::string& path, const std::string& contents) {
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   {

@@ -7,4 +7,8 @@ namespace parlance {
 // the old file or the whole new one, never a half-written one.
 void write_file_atomically(const std::string& path, const std::string& contents);
 
+// Checks, before any work, that a file can later be written at `path`: its
+// folder exists and `path` is not a folder. Throws UserError naming `option`.
+void check_output_file(const std::string& path, const std::string& option);
+
 }  // namespace parlance

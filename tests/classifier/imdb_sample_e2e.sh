@@ -32,6 +32,9 @@ majority = 107 / 200  # IMDB_SAMPLE's valid split: 107 negative, 93 positive
 assert m["accuracy"] >= majority + 0.06, f"accuracy {m['accuracy']:.3f} vs majority {majority:.3f}"
 PY
 grep -q "confusion" "$work/clas/valid_report.txt"
+# The confusion matrix as a picture: counts in the cells, classes on both axes.
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/clas/valid_report.svg" \
+  --text actual --text predicted --text negative --text positive --text accuracy --min rect=4
 
 report=$(mpi2 eval "$work/clas" --split valid)
 echo "$report"
@@ -43,7 +46,7 @@ assert abs(acc - m["accuracy"]) < 1e-3, (acc, m["accuracy"])
 for word in ("precision", "recall", "F1", "negative", "positive", "confusion"):
     assert word in sys.argv[2], word
 PY
-both=$(mpi2 eval "$work/clas" --ensemble "$work/clas_bwd" --split valid)
+both=$(mpi2 eval "$work/clas" --ensemble "$work/clas_bwd" --split valid --confusion "$work/ensemble_confusion.svg")
 echo "$both"
 /usr/bin/python3 - "$both" <<'PY'
 import re, sys
@@ -54,6 +57,11 @@ assert "ensemble" in out
 ens = float(re.search(r"ensemble.*\naccuracy ([0-9.]+)", out).group(1))
 assert ens >= min(members) - 0.02, (ens, members)
 PY
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/ensemble_confusion.svg" --text "ensemble of 2" --text predicted --numbers 4
+# Training curves of both directions overlaid, stages marked per run's colour.
+"$bin" plot "$work/clas" "$work/clas_bwd" --out "$work/curves.svg"
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/curves.svg" \
+  --text "clas valid" --text "clas_bwd valid" --text accuracy --text f1 --text epoch --min polyline=6 --numbers 8
 
 # predict: typed text and the text column of a CSV, label then probabilities summing to 1.
 pred=$("$bin" predict "$work/clas" --ensemble "$work/clas_bwd" --text "A wonderful, moving film." --text "Dull and far too long.")

@@ -48,5 +48,25 @@ assert abs(lrs[0] - 1e-6) < 1e-12
 ratios = [b / a for a, b in zip(lrs, lrs[1:])]
 assert all(abs(r - 10 ** (6 / 29)) < 1e-3 for r in ratios), ratios[:3]
 PY
-grep -q "<polyline" "$work/lrf/lr_find.svg"
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/lrf/lr_find.svg" \
+  --text "learning rate" --text "smoothed loss" --text "suggested" --text "minimum" --text "1e-06" --min polyline=1 --numbers 5
+# Training curves: the step log has a row every train.log_every steps and at
+# each epoch's end; plot draws it with the epochs and every metric column.
+/usr/bin/python3 - "$work/run/steps.jsonl" "$work/run/metrics.jsonl" <<'PY'
+import json, sys
+steps = [json.loads(l) for l in open(sys.argv[1])]
+epochs = [json.loads(l) for l in open(sys.argv[2])]
+assert len(steps) >= len(epochs) >= 2, (len(steps), len(epochs))
+assert [s["step"] for s in steps] == sorted(s["step"] for s in steps)
+ends = [s for s in steps if abs(s["epoch"] - round(s["epoch"])) < 1e-9]
+assert len(ends) >= len(epochs), "a row at each epoch's end"
+assert all(s["train_loss"] > 0 and s["lr"] > 0 for s in steps)
+PY
+"$bin" plot "$work/run"
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/run/curves.svg" \
+  --text "train (steps)" --text "valid" --text accuracy --text perplexity --text epoch --min polyline=4 --numbers 10
+if "$bin" plot "$work/run" "$work/lrf" 2>"$work/plot_err"; then echo "FAIL: two runs without --out"; exit 1; fi
+grep -q "need --out" "$work/plot_err"
+if "$bin" plot "$work/lrf" --out "$work/x.svg" 2>"$work/plot_err"; then echo "FAIL: plot of a folder without metrics"; exit 1; fi
+grep -q "no metrics.jsonl" "$work/plot_err"
 echo "ok"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +43,24 @@ TEST(MetricsLog, TableShowsTaskColumnsAndFileKeepsEveryValueInOrder) {
   EXPECT_DOUBLE_EQ(first["docs_per_s"].get<double>(), 10);
   std::getline(in, line);
   EXPECT_EQ(nlohmann::json::parse(line)["epoch"], 1);
+}
+
+TEST(MetricsLog, FileOnlyLogKeepsFractionalEpochsAndWholeSteps) {
+  const auto dir = std::filesystem::temp_directory_path() / "parlance_step_log";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string jsonl = (dir / "steps.jsonl").string();
+  {
+    MetricsLog log(jsonl, {}, nullptr);  // the step log: no table
+    log.add({{"step", 20}, {"epoch", 1.25}, {"train_loss", 2.5}, {"lr", 1e-3}});
+    log.add({{"step", 40}, {"epoch", 2}, {"train_loss", NAN}, {"lr", 1e-3}});
+  }
+  std::ifstream in(jsonl);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, R"({"step":20,"epoch":1.25,"train_loss":2.5,"lr":0.001})");
+  std::getline(in, line);
+  EXPECT_EQ(line, R"({"step":40,"epoch":2,"train_loss":null,"lr":0.001})");
 }
 
 TEST(MetricsLog, AClosedLogWritesNothing) {

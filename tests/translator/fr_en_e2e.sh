@@ -80,6 +80,9 @@ assert len(cells) >= 7 and len(cells) % 7 == 0, len(cells)
 for t in ("xxbos", "xxmaj", "is", "it"):
     assert t in texts, t
 PY
+# The end-of-training report's picture: a validation sentence's attention.
+/usr/bin/python3 "$root/tests/plot/check_svg.py" "$work/attn/valid_report.svg" --text attention --text output \
+  --text source --text xxeos --min rect=4
 
 # An interrupted run resumes to the same numbers as the uninterrupted one.
 mpi2 train "${recipe[@]}" --run "$work/part" --set train.max_steps=70 > /dev/null
