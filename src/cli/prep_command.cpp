@@ -10,21 +10,32 @@
 namespace parlance::cli {
 namespace {
 
-void print_summary(const PrepSummary& s) {
+double percent(uint64_t part, uint64_t whole) { return whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0; }
+
+// Per split: documents, then tokens and the share that became xxunk per stream.
+void print_summary(const PrepSummary& s, const std::string& vocab_from) {
   std::printf("\n%-10s %12s", "split", "docs");
-  for (const auto& name : s.stream_names) std::printf(" %14s", (name.empty() ? std::string("tokens") : name + "_tokens").c_str());
+  for (const auto& name : s.stream_names)
+    std::printf(" %14s %8s", (name.empty() ? std::string("tokens") : name + "_tokens").c_str(), "unk");
   std::printf("\n");
   for (size_t i = 0; i < s.splits.size(); ++i) {
     std::printf("%-10s %12llu", s.splits[i].c_str(), static_cast<unsigned long long>(s.split_docs[i]));
-    for (auto t : s.split_tokens[i]) std::printf(" %14llu", static_cast<unsigned long long>(t));
+    for (size_t k = 0; k < s.stream_names.size(); ++k)
+      std::printf(" %14llu %7.3f%%", static_cast<unsigned long long>(s.split_tokens[i][k]),
+                  percent(s.split_unk[i][k], s.split_tokens[i][k]));
     std::printf("\n");
   }
+  std::string source = "reused from " + vocab_from;
+  if (vocab_from.empty()) {
+    source = "counted over";
+    for (const auto& split : s.vocab_splits) source += " " + split;
+  }
   for (size_t k = 0; k < s.stream_names.size(); ++k) {
-    uint64_t total = 0;
-    for (const auto& t : s.split_tokens) total += t[k];
+    uint64_t total = 0, unk = 0;
+    for (size_t i = 0; i < s.splits.size(); ++i) total += s.split_tokens[i][k], unk += s.split_unk[i][k];
     std::string label = s.stream_names[k].empty() ? "vocab" : s.stream_names[k] + " vocab";
-    std::printf("%-14s %zu entries, unk %.3f%%", label.c_str(), s.vocab_sizes[k],
-                total ? 100.0 * static_cast<double>(s.unk_tokens[k]) / static_cast<double>(total) : 0.0);
+    std::printf("%-14s %zu entries (%s), unk %.3f%% overall", label.c_str(), s.vocab_sizes[k], source.c_str(),
+                percent(unk, total));
     if (s.truncated_to[k] >= 0) std::printf(", documents truncated to %lld tokens", static_cast<long long>(s.truncated_to[k]));
     std::printf("\n");
   }
@@ -75,7 +86,7 @@ Command add_prep(CLI::App& app) {
     PrepSummary s = run_prep(cfg, progress);
     if (mpi::rank() == 0) {
       bar.finish();
-      print_summary(s);
+      print_summary(s, cfg.vocab_from);
     }
     return 0;
   };

@@ -59,6 +59,10 @@ void discover_folder_tree(Corpus& c, const fs::path& root) {
     if (fs::is_directory(root / s)) present.push_back(s);
   c.labelled = true;
   if (present.empty()) {  // ROOT/CLASS/*: one pool, random split
+    if (subdirs(root).empty())
+      throw UserError(root.string() + ": prep.format = \"folder\" expects one folder per class (ROOT/CLASS/*.txt) or "
+                      "split folders (ROOT/train/CLASS/*.txt, as aclImdb); this folder has files only (for unlabelled "
+                      "text, use format = \"text\" with doc_split = \"file\")");
     c.splits = {"train", "valid"};
     for (const auto& cls : subdirs(root))
       for (const auto& f : files_in(root / cls)) add_file(c, f, -1, cls);

@@ -21,6 +21,13 @@ struct PrepConfig {
   TokenizerOptions tok_tgt;   // target side of parallel data
   int64_t max_vocab = 60000, min_freq = 2, vocab_multiple = 8;
   std::string vocab_from;
+  // Which splits' tokens are counted for the vocabulary: "train" = every
+  // split but valid and test (fastai; no evaluation leak), "all" = every
+  // split (awd-lstm-lm). Held-out tokens outside it become xxunk.
+  std::string vocab_splits = "train";
+  bool counts_for_vocab(const std::string& split) const {
+    return vocab_splits == "all" || (split != "valid" && split != "test");
+  }
   double valid_pct = 0.1;
   int64_t seed = 42;
   int64_t chunk_mb = 64, max_record_mb = 32;             // as the recipe gives them

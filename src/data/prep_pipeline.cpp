@@ -234,10 +234,11 @@ class ShardBuilder {
   void add(const Source& src, const Document& d, const std::vector<std::vector<TokenList>>& toks,
            size_t i) {
     auto split = static_cast<size_t>(d.split);
+    const bool counted = cfg_.counts_for_vocab(corpus_.splits[split]);
     for (size_t s = 0; s < toks_.size(); ++s) {
       ids_.clear();
       const TokenList& list = toks[s][i];
-      for (size_t k = 0; k < list.size(); ++k) ids_.push_back(shard_.tables[s].intern(list[k]));
+      for (size_t k = 0; k < list.size(); ++k) ids_.push_back(shard_.tables[s].intern(list[k], counted));
       auto& part = shard_.parts[split][s];
       part.spill->append(ids_.data(), ids_.size());
       part.doc_lens.push_back(static_cast<uint32_t>(ids_.size()));
@@ -406,6 +407,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   collectively([&] {
     if (!out_dir.empty() && !fs::is_directory(out_dir))
       throw UserError(cfg.out + ": output folder " + out_dir + " does not exist");
+    if (fs::is_directory(cfg.out)) throw UserError(cfg.out + ": is a folder; give the .h5 file to write");
     if (access(out_dir.empty() ? "." : out_dir.c_str(), W_OK) != 0)
       throw UserError(cfg.out + ": output folder is not writable");
     corpus = discover_corpus(cfg);
@@ -430,7 +432,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     }
   });
   sum.splits = corpus.splits;
-  sum.total_bytes = corpus.total_bytes;
+  sum.total_bytes = corpus.total_bytes + corpus.tgt_size;  // parallel_files: both sides are read
 
   std::vector<std::unique_ptr<TextTokenizer>> tokenizers;
   for (size_t s = 0; s < nstreams; ++s) tokenizers.push_back(std::make_unique<TextTokenizer>(s == 0 ? cfg.tok : cfg.tok_tgt));
@@ -523,7 +525,17 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   sum.vocab_seconds = seconds_since(t_vocab);
   const auto t_write = Clock::now();
   const std::string tmp = cfg.out + ".partial";
-  sum.unk_tokens.assign(nstreams, 0);
+  // Whatever stops the write leaves no half-written file behind.
+  struct RemoveUnlessKept {
+    const std::string& path;
+    bool keep = false;
+    ~RemoveUnlessKept() {
+      std::error_code ec;
+      if (!keep) fs::remove(path, ec);
+    }
+  } partial{tmp};
+  for (const auto& split : corpus.splits)
+    if (cfg.counts_for_vocab(split)) sum.vocab_splits.push_back(split);
   {
     ParallelH5Writer w(tmp);
     for (size_t sp = 0; sp < corpus.splits.size(); ++sp) {
@@ -538,7 +550,8 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         TokenCursor cursor(part, limits[s], to_global[s]);
         const std::string& stream = sum.stream_names[s];
         w.write_concat<int32_t>(prepared::tokens(split, stream), local_tokens, [&](int32_t* dst, uint64_t, uint64_t n) { cursor.take(dst, n); });
-        sum.unk_tokens[s] += mpi::allreduce_sum(cursor.unk);
+        if (sum.split_unk.size() <= sp) sum.split_unk.emplace_back(nstreams, 0);
+        sum.split_unk[sp][s] = mpi::allreduce_sum(cursor.unk);
         // doc_offsets has one entry more than documents: the last rank writes the end.
         const uint64_t base = mpi::exscan_sum(local_tokens);
         const bool last = rank == world - 1;
@@ -583,6 +596,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     std::error_code ec;
     fs::rename(tmp, cfg.out, ec);
     if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + cfg.out + ": " + ec.message());
+    partial.keep = true;
   }
   mpi::barrier();
   sum.write_seconds = seconds_since(t_write);

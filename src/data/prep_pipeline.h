@@ -23,7 +23,8 @@ struct PrepSummary {
   std::vector<std::vector<uint64_t>> split_tokens;  // [split][stream]
   std::vector<std::string> stream_names;           // "" or "src", "tgt"
   std::vector<size_t> vocab_sizes;                  // per stream
-  std::vector<uint64_t> unk_tokens;                 // per stream
+  std::vector<std::vector<uint64_t>> split_unk;    // [split][stream]: tokens that became xxunk
+  std::vector<std::string> vocab_splits;            // the splits the vocabulary was counted over
   std::vector<std::string> classes;
   std::vector<int64_t> truncated_to;                // per stream, -1 = no truncation
   uint64_t repaired_bytes = 0, total_bytes = 0;

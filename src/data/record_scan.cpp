@@ -210,6 +210,53 @@ size_t ChunkReader::last_record_end(std::string_view b) const {
   return 0;
 }
 
+size_t ChunkReader::oversized_record(std::string_view b) const {
+  size_t start = 0;  // of the current record
+  auto over = [&](size_t end) { return end - start > max_record_; };
+  switch (kind_) {
+    case RecordKind::Line:
+      for (size_t p = 0; p < b.size();) {
+        const void* nl = std::memchr(b.data() + p, '\n', b.size() - p);
+        const size_t end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - b.data()) + 1 : b.size();
+        if (over(end)) return start;
+        start = p = end;
+      }
+      return std::string_view::npos;
+    case RecordKind::Csv: {
+      bool in = false;
+      for (size_t i = 0; i < b.size(); ++i) {
+        in ^= (b[i] == '"');
+        if (b[i] == '\n' && !in) {
+          if (over(i + 1)) return start;
+          start = i + 1;
+        }
+      }
+      return over(b.size()) ? start : std::string_view::npos;
+    }
+    case RecordKind::Heading:
+      for (size_t p = 0; p < b.size();) {  // an article runs from one level-1 heading line to the next
+        const size_t nl = b.find('\n', p), end = nl == std::string_view::npos ? b.size() : nl + 1;
+        if (p > start && is_level1_heading(b.substr(p, end - p - (nl == std::string_view::npos ? 0 : 1)))) {
+          if (over(p)) return start;
+          start = p;
+        }
+        p = end;
+      }
+      return over(b.size()) ? start : std::string_view::npos;
+    case RecordKind::File:
+      return std::string_view::npos;  // checked against the file size when opened
+  }
+  return std::string_view::npos;
+}
+
+void ChunkReader::fail_oversized(uint64_t record_offset) const {
+  throw UserError(path_ + ": record starting at byte " + std::to_string(record_offset) + " (line " +
+                  std::to_string(line_number_at(path_, record_offset)) + ") is longer than prep.max_record_mb (" +
+                  std::to_string(max_record_ >> 20) + " MB); expected " +
+                  (kind_ == RecordKind::Heading ? "articles separated by \" = Title = \" lines"
+                                                : "newline-terminated records"));
+}
+
 bool ChunkReader::next(std::string_view* block, uint64_t* offset) {
   buf_.erase(0, consumed_);
   buf_offset_ += consumed_;
@@ -218,18 +265,19 @@ bool ChunkReader::next(std::string_view* block, uint64_t* offset) {
     bool at_end = pos_ >= end_;
     size_t cut = at_end ? buf_.size() : last_record_end(buf_);
     if (cut > 0 && (at_end || buf_.size() >= chunk_ || cut == buf_.size())) {
+      // Chunks bigger than the limit can hold a whole oversized record: the
+      // limit is checked per record, so it means the same for any chunk size.
+      const size_t bad = oversized_record(std::string_view(buf_.data(), cut));
+      if (bad != std::string_view::npos) fail_oversized(buf_offset_ + bad);
       *block = std::string_view(buf_.data(), cut);
       *offset = buf_offset_;
       consumed_ = cut;
       return true;
     }
     if (at_end) return false;
-    if (buf_.size() >= max_record_ && last_record_end(buf_) == 0)
-      throw UserError(path_ + ": record starting at byte " + std::to_string(buf_offset_) + " (line " +
-                      std::to_string(line_number_at(path_, buf_offset_)) + ") is longer than prep.max_record_mb (" +
-                      std::to_string(max_record_ >> 20) + " MB); expected " +
-                      (kind_ == RecordKind::Heading ? "articles separated by \" = Title = \" lines"
-                                                    : "newline-terminated records"));
+    // Memory stays bounded: a buffer past the limit with no record end in it
+    // is an oversized record.
+    if (buf_.size() > max_record_ && last_record_end(buf_) == 0) fail_oversized(buf_offset_);
     size_t want = static_cast<size_t>(std::min<uint64_t>(chunk_, end_ - pos_));
     size_t old = buf_.size();
     buf_.resize(old + want);

@@ -41,6 +41,10 @@ class ChunkReader {
 
  private:
   size_t last_record_end(std::string_view buf) const;
+  // Offset in `block` (whole records) of the first record longer than
+  // max_record_ bytes, or npos.
+  size_t oversized_record(std::string_view block) const;
+  [[noreturn]] void fail_oversized(uint64_t record_offset) const;
   std::string path_;
   std::FILE* f_ = nullptr;
   uint64_t pos_, end_;  // next byte to read

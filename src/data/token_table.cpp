@@ -25,9 +25,9 @@ uint64_t hash_bytes(std::string_view s) {
 }
 }  // namespace
 
-uint32_t TokenTable::intern(std::string_view s) {
+uint32_t TokenTable::intern(std::string_view s, bool counted) {
   uint32_t id = find_or_insert(s, hash_bytes(s));
-  ++counts_[id];
+  counts_[id] += counted;
   return id;
 }
 

@@ -14,7 +14,9 @@ namespace parlance {
 
 class TokenTable {
  public:
-  uint32_t intern(std::string_view s);
+  // The id of `s`, added if new; counted once more unless `counted` is false
+  // (held-out text: its tokens get ids but no say in the vocabulary).
+  uint32_t intern(std::string_view s, bool counted = true);
   size_t size() const { return strings_.size(); }
   const std::string& string(uint32_t id) const { return strings_[id]; }
   uint64_t count(uint32_t id) const { return counts_[id]; }

@@ -73,7 +73,13 @@ std::string TextTokenizer::join_fields(const std::vector<std::string_view>& fiel
   return text;
 }
 
-void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, TokenList& out) const {
+void TextTokenizer::tokenize(const std::vector<std::string_view>& raw_fields, TokenList& out) const {
+  // A UTF-8 byte-order mark opening a file is not text (Python reads it away
+  // with utf-8-sig): without this the first word would keep it and its xxmaj.
+  std::vector<std::string_view> fields = raw_fields;
+  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  for (auto& f : fields)
+    if (f.substr(0, kBom.size()) == kBom) f.remove_prefix(kBom.size());
   switch (opts_.kind) {
     case TokenizerKind::Fastai: {
       const std::string text = apply_pre_rules(join_fields(fields));

@@ -4,6 +4,7 @@
 #include <array>
 #include <unordered_set>
 
+#include "text/english_exceptions.h"
 #include "text/fastai_rules.h"
 #include "text/utf8.h"
 
@@ -12,9 +13,10 @@ namespace {
 
 using utf8::decode;
 
-// Chunks kept whole: fastai's special tokens, abbreviations whose final "."
-// belongs to the word, and emoticons.
-const std::unordered_set<std::string_view>& special_cases() {
+// French chunks kept whole: fastai's special tokens, abbreviations whose
+// final "." belongs to the word, and emoticons. (English uses spaCy's
+// exception table, text/english_exceptions.h.)
+const std::unordered_set<std::string_view>& french_special_cases() {
   static const std::unordered_set<std::string_view> kSet = [] {
     std::unordered_set<std::string_view> s;
     for (const auto& t : tok::kSpecials) s.insert(t);
@@ -25,7 +27,8 @@ const std::unordered_set<std::string_view>& special_cases() {
                    "Ind.", "Kan.", "Ky.", "La.", "Md.", "Mass.", "Mich.", "Minn.", "Miss.", "Mo.", "Mont.",
                    "Neb.", "Nev.", "Okla.", "Ore.", "Pa.", "Tenn.", "Va.", "Wash.", "Wis.", "Wyo.", "ca.",
                    "cf.", "approx.", "dept.", "est.", "fig.", "vol.", "no.", "op.", "pp.", "ed.", "Ph.D.",
-                   "Mlle.", "Mme.", "M."})
+                   "Mlle.", "Mme.", "M.", "janv.", "f\u00e9vr.", "avr.", "juill.", "sept.", "oct.", "nov.",
+                   "d\u00e9c.", "av.", "apr.", "Ste."})
       s.insert(w);
     static const std::string kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static std::vector<std::string> initials;  // "A." ... "z."
@@ -42,7 +45,11 @@ const std::unordered_set<std::string_view>& special_cases() {
   return kSet;
 }
 
-bool is_special(std::string_view s) { return special_cases().count(s) != 0; }
+bool is_fastai_special(std::string_view s) {
+  for (const auto& t : tok::kSpecials)
+    if (s == t) return true;
+  return false;
+}
 
 // Currency symbols (spaCy's LIST_CURRENCY, the common ones).
 bool is_currency(char32_t c) {
@@ -91,10 +98,13 @@ size_t ellipsis_at(std::string_view s, size_t i) {
   return j - i >= 2 ? j - i : 0;
 }
 
-// Units after a number split off as suffixes ("10km" → "10" "km").
-constexpr std::array<std::string_view, 24> kUnits = {
-    "km", "m", "cm", "mm", "kg", "g", "mg", "lb", "lbs", "oz", "ft", "mi", "mph", "kph",
-    "kmh", "h", "hr", "hrs", "min", "s", "ms", "°C", "°F", "%"};
+// Units after a number split off as suffixes ("10km" → "10" "km"): spaCy's
+// unit list. Not "s", "h", "min", "hr", "ms", "mi": "1960s", "3h" stay whole.
+constexpr std::array<std::string_view, 48> kUnits = {
+    "km", "km\u00b2", "km\u00b3", "m", "m\u00b2", "m\u00b3", "dm", "dm\u00b2", "dm\u00b3", "cm", "cm\u00b2",
+    "cm\u00b3", "mm", "mm\u00b2", "mm\u00b3", "ha", "\u00b5m", "nm", "yd", "in", "ft", "kg", "g", "mg",
+    "\u00b5g", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB",
+    "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%"};
 
 // Code point ending right before byte offset `end`.
 char32_t last_cp(std::string_view s, size_t end, size_t* len) {
@@ -144,6 +154,9 @@ size_t french_pronoun_suffix_len(std::string_view s) {
   }
   return 0;
 }
+
+// An empty piece list: the special case is one token.
+const std::vector<uint8_t> kWhole;
 
 bool all_ascii(std::string_view s, uint8_t cls) {
   for (char c : s)
@@ -212,6 +225,22 @@ void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view
   }
 }
 
+const std::vector<uint8_t>* WordTokenizer::special(std::string_view s) const {
+  if (is_fastai_special(s)) return &kWhole;
+  if (lang_ == Lang::En) return english_exception(s);
+  return french_special_cases().count(s) ? &kWhole : nullptr;
+}
+
+void WordTokenizer::emit_special(std::string_view s, const std::vector<uint8_t>& pieces,
+                                 std::vector<std::string_view>& out) const {
+  if (pieces.empty()) {
+    out.push_back(s);
+    return;
+  }
+  size_t at = 0;
+  for (uint8_t len : pieces) out.push_back(s.substr(at, len)), at += len;
+}
+
 size_t WordTokenizer::prefix_len(std::string_view s) const {
   if (lang_ == Lang::Fr) {
     if (size_t e = french_elision_len(s)) return e;
@@ -221,12 +250,7 @@ size_t WordTokenizer::prefix_len(std::string_view s) const {
   char32_t c = decode(s, 0, &len);
   if (is_edge_punct(c) || is_quote(c) || is_dash(c) || c == 0xA7 || c == '%' || c == '=') return len;
   if (c == '+' && !(s.size() > 1 && utf8::is_digit(static_cast<unsigned char>(s[1])))) return len;
-  // "$1" stays whole; a currency sign before anything else peels off.
-  if (is_currency(c)) {
-    size_t l2;
-    if (len < s.size() && utf8::is_digit(decode(s, len, &l2))) return 0;
-    return len;
-  }
+  if (is_currency(c)) return len;  // spaCy: "$1" → "$" "1"
   return 0;
 }
 
@@ -245,14 +269,12 @@ size_t WordTokenizer::suffix_len(std::string_view s) const {
   size_t len;
   char32_t c = last_cp(s, s.size(), &len);
   size_t before = s.size() - len;
-  // English clitics: 's 'S ’s n't 're 've 'll 'd 'm, after a letter.
-  for (std::string_view clitic : {"n't", "n’t", "'s", "'S", "’s", "’S", "'re", "’re", "'ve", "’ve", "'ll",
-                                  "’ll", "'d", "’d", "'m", "’m", "N'T", "'RE", "'VE", "'LL", "'D", "'M"}) {
+  // English possessive 's (spaCy's suffixes); other contractions are
+  // exceptions ("don't", "we'll"), not rules.
+  for (std::string_view clitic : {"'s", "'S", "\u2019s", "\u2019S"}) {
     if (lang_ == Lang::Fr) break;
-    if (s.size() > clitic.size() && s.compare(s.size() - clitic.size(), clitic.size(), clitic) == 0) {
-      size_t l;
-      if (utf8::is_alpha(last_cp(s, s.size() - clitic.size(), &l))) return clitic.size();
-    }
+    if (s.size() > clitic.size() && s.compare(s.size() - clitic.size(), clitic.size(), clitic) == 0)
+      return clitic.size();
   }
   if (is_edge_punct(c) || is_quote(c) || is_dash(c)) return len;
   if (before == 0) return 0;
@@ -326,33 +348,30 @@ void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string_vi
 }
 
 void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view>& out) const {
-  // The common cases: nothing to peel, nothing to split.
-  if (s.size() == 1 || all_ascii(s, utf8::kAlpha) || all_ascii(s, utf8::kDigit)) {
+  // The common cases: nothing to peel, nothing to split, no exception.
+  if (s.size() == 1 || all_ascii(s, utf8::kDigit) || (all_ascii(s, utf8::kAlpha) && !special(s))) {
     out.push_back(s);
     return;
   }
   std::vector<std::string_view> prefixes, suffixes;
-  bool whole = false;
+  const std::vector<uint8_t>* pieces = nullptr;  // set when what is left is a special case
+  bool url = false;
   // spaCy's _split_affixes: peel one prefix and one suffix per round, stopping
   // as soon as what is left is a special case or a URL.
   for (size_t last = std::string_view::npos; !s.empty() && s.size() != last;) {
-    if (is_special(s) || is_url_or_email(s)) {
-      whole = true;
-      break;
-    }
+    if ((pieces = special(s))) break;
+    if ((url = is_url_or_email(s))) break;
     last = s.size();
     size_t pre = prefix_len(s);
-    if (pre && pre < s.size() && is_special(s.substr(pre))) {
+    if (pre && pre < s.size() && (pieces = special(s.substr(pre)))) {
       prefixes.push_back(s.substr(0, pre));
       s = s.substr(pre);
-      whole = true;
       break;
     }
     size_t suf = suffix_len(s.substr(pre));
-    if (suf && suf < s.size() && is_special(s.substr(0, s.size() - suf))) {
+    if (suf && suf < s.size() && (pieces = special(s.substr(0, s.size() - suf)))) {
       suffixes.push_back(s.substr(s.size() - suf));
       s = s.substr(0, s.size() - suf);
-      whole = true;
       break;
     }
     if (pre && suf && pre + suf <= s.size()) {
@@ -366,14 +385,13 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
       suffixes.push_back(s.substr(s.size() - suf));
       s = s.substr(0, s.size() - suf);
     }
-    if (!s.empty() && is_special(s)) {
-      whole = true;
-      break;
-    }
+    if (!s.empty() && (pieces = special(s))) break;
   }
   for (auto p : prefixes) out.push_back(p);
   if (!s.empty()) {
-    if (whole)
+    if (pieces)
+      emit_special(s, *pieces, out);
+    else if (url)
       out.push_back(s);
     else
       split_infixes(s, out);

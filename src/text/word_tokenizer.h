@@ -4,6 +4,7 @@
 // suffixes off each chunk, checking special cases and URL/e-mail matches at
 // every step, then split the remainder on infixes. French mode adds elision
 // prefixes (l', qu', d’...) and inverted-pronoun suffixes (-ce, -vous, -t-il).
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ class WordTokenizer {
 
  private:
   void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
+  // The pieces of `s` when it is a special case (empty: one token), else nullptr.
+  const std::vector<uint8_t>* special(std::string_view s) const;
+  void emit_special(std::string_view s, const std::vector<uint8_t>& pieces, std::vector<std::string_view>& out) const;
   size_t prefix_len(std::string_view s) const;
   size_t suffix_len(std::string_view s) const;
   void split_infixes(std::string_view s, std::vector<std::string_view>& out) const;

@@ -39,6 +39,9 @@ case $case_name in
   huge_line)
     { big_ok_text; head -c 100000000 /dev/zero | tr '\0' 'a'; echo; } > huge.txt
     text_recipe "$work/huge.txt"; expect='huge.txt: record starting at byte [0-9]+ \(line 2001\) is longer than prep.max_record_mb' ;;
+  huge_line_in_one_chunk)  # 40 MB: the whole line fits one 64 MB chunk, and is still over the 32 MB limit
+    { big_ok_text; head -c 40000000 /dev/zero | tr '\0' 'a'; echo; big_ok_text; } > huge.txt
+    text_recipe "$work/huge.txt" 'chunk_mb = 64'; expect='huge.txt: record starting at byte [0-9]+ \(line 2001\) is longer than prep.max_record_mb' ;;
   nul_bytes)
     { big_ok_text; printf 'bin\0ary\n'; big_ok_text; } > nul.txt
     text_recipe "$work/nul.txt"; expect='nul.txt: line 2001 \(byte [0-9]+\): NUL byte' ;;
@@ -47,9 +50,15 @@ case $case_name in
   zero_min_freq)  big_ok_text > ok.txt; text_recipe "$work/ok.txt" 'min_freq = 0'; sed -i '0,/min_freq = 1/{/min_freq = 1/d}' "$config"; expect='prep.min_freq = 0 is out of range' ;;
   wrong_type)     big_ok_text > ok.txt; text_recipe "$work/ok.txt"; sets=(--set prep.threads=many); expect='"many" is not an integer' ;;
   missing_out_folder) big_ok_text > ok.txt; text_recipe "$work/ok.txt"; out=$work/no/such/dir/out.h5; expect='output folder .*no/such/dir does not exist' ;;
+  out_is_folder)  big_ok_text > ok.txt; text_recipe "$work/ok.txt"; out=$work/outdir; mkdir -p "$out/keep"
+    expect='outdir: is a folder; give the .h5 file to write' ;;
+  folder_without_classes)
+    mkdir -p flat; for i in 1 2 3; do big_ok_text > "flat/$i.txt"; done
+    printf '[prep]\nformat = "folder"\ninput = "%s"\nmin_freq = 1\n' "$work/flat" > "$config"
+    expect='flat: prep.format = "folder" expects one folder per class' ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
-[ -d "$(dirname "$out")" ] && echo "previous output" > "$out"
+[ -d "$(dirname "$out")" ] && [ ! -d "$out" ] && echo "previous output" > "$out"
 set +e
 timeout 120 "$root/launch/mpirun" 2 "${PARLANCE_BIN:-$root/build/parlance}" prep "$config" --quiet --out "$out" "${sets[@]}" > stdout.txt 2> stderr.txt
 rc=$?
@@ -58,7 +67,9 @@ cat stderr.txt | grep -v '^\s*$' | head -5
 [ $rc -ne 124 ] || { echo "FAIL: timed out (a rank hung)"; exit 1; }
 [ $rc -ne 0 ] || { echo "FAIL: exit status 0"; exit 1; }
 grep -Eq "parlance: error: .*$expect" stderr.txt || { echo "FAIL: expected error matching: $expect"; exit 1; }
-if [ -d "$(dirname "$out")" ]; then
+if [ -d "$out" ]; then
+  [ -d "$out/keep" ] || { echo "FAIL: the folder named as output was modified"; exit 1; }
+elif [ -d "$(dirname "$out")" ]; then
   [ "$(cat "$out")" = "previous output" ] || { echo "FAIL: existing output was modified"; exit 1; }
   [ ! -e "$out.partial" ] || { echo "FAIL: $out.partial left behind"; exit 1; }
   ls -A "$(dirname "$out")" | grep -q '^\.parlance-spill' && { echo "FAIL: scratch files left behind"; exit 1; }
