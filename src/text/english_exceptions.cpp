@@ -1,17 +1,29 @@
 #include "text/english_exceptions.h"
 
+#include <bitset>
 #include <deque>
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
 namespace parlance {
 namespace {
 
-// Looked up by string_view (every word of a corpus is checked: no allocation
-// per lookup); the keys' characters live in `text`.
+// Every word of a corpus is looked up, and almost none is an exception: a
+// 4 KB bitmap of (first byte, last byte, length), each folded to 5 bits, that
+// any key sets rejects most words before hashing (≈ 10% of prep's tokenize
+// time otherwise).
+size_t shape(std::string_view s) {
+  const auto fold = [](char c) { return static_cast<size_t>(static_cast<unsigned char>(c) & 31u); };
+  return (fold(s.front()) << 10) | (fold(s.back()) << 5) | std::min<size_t>(s.size(), 31);
+}
+
+// Looked up by string_view (no allocation per lookup); the keys' characters
+// live in `text`.
 struct Table {
   std::deque<std::string> text;
   std::unordered_map<std::string_view, std::vector<uint8_t>> pieces;
+  std::bitset<32 * 32 * 32> shapes;
   void set(std::string whole, std::vector<uint8_t> lengths) {
     auto it = pieces.find(whole);
     if (it != pieces.end()) {
@@ -19,6 +31,7 @@ struct Table {
       return;
     }
     text.push_back(std::move(whole));
+    shapes.set(shape(text.back()));
     pieces.emplace(text.back(), std::move(lengths));
   }
   void erase(std::string_view whole) { pieces.erase(whole); }
@@ -179,6 +192,7 @@ const Table& table() {
 
 const std::vector<uint8_t>* english_exception(std::string_view chunk) {
   const Table& t = table();
+  if (chunk.empty() || !t.shapes.test(shape(chunk))) return nullptr;
   auto it = t.pieces.find(chunk);
   return it == t.pieces.end() ? nullptr : &it->second;
 }
