@@ -8,6 +8,7 @@
 #include <map>
 
 #include "cli/commands.h"
+#include "train/preemption.h"
 #include "util/error.h"
 #include "comm/mpi_world.h"
 
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
   try {
     for (auto& [sub, run] : commands)
       if (sub->parsed()) return run();
+  } catch (const parlance::Preempted& e) {  // every rank stopped at the same step after the checkpoint
+    if (rank == 0) std::fprintf(stderr, "parlance: %s\n", e.what());
+    return parlance::kExitPreempted;
   } catch (const parlance::AgreedError& e) {
     if (rank == 0) std::fprintf(stderr, "parlance: error: %s\n", e.what());
     return 1;

@@ -13,6 +13,8 @@
 namespace parlance::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 // The recipe argument and its overrides, shared by train and lr-find.
 struct RecipeArgs {
   std::string config, data, run;
@@ -44,18 +46,51 @@ struct RecipeArgs {
   }
 };
 
+// What a run folder holds once training has started in it.
+bool holds_a_run(const fs::path& run) {
+  return fs::exists(run / "checkpoints" / "last.pt") || fs::exists(run / "metrics.jsonl");
+}
+
+// --overwrite: what training writes into a run folder goes (rank 0), nothing else.
+void clear_run(const fs::path& run) {
+  for (const char* f : {"metrics.jsonl", "steps.jsonl", "config.toml", "valid_report.txt", "valid_report.svg",
+                        "curves.svg", "encoder.pt", "checkpoints", "log"})
+    fs::remove_all(run / f);
+}
+
+// Decides fresh vs resume before anything in the run folder is written; all
+// ranks see the same folder, so a refusal is an error they agree on.
+bool resume_decision(const TrainConfig& cfg, bool resume, bool auto_resume, bool overwrite) {
+  const fs::path run = cfg.run_dir, last = run / "checkpoints" / "last.pt";
+  if (static_cast<int>(resume) + static_cast<int>(auto_resume) + static_cast<int>(overwrite) > 1)
+    throw AgreedError("train: give one of --resume, --auto-resume and --overwrite");
+  if (auto_resume) return fs::exists(last);
+  if (resume && !fs::exists(last))
+    throw AgreedError(last.string() + ": no checkpoint to resume from (--auto-resume starts fresh when there is none)");
+  if (!resume && !overwrite && holds_a_run(run))
+    throw AgreedError(run.string() + ": already holds a run (checkpoints/last.pt or metrics.jsonl); continue it with "
+                      "--resume (or --auto-resume), or start over with --overwrite");
+  return resume;
+}
+
 }  // namespace
 
 Command add_train(CLI::App& app) {
   struct Args {
     RecipeArgs recipe;
-    bool resume = false;
+    bool resume = false, auto_resume = false, overwrite = false;
   };
   auto a = std::make_shared<Args>();
   a->recipe.add_to(app, "run folder; overrides train.run");
   app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
+  app.add_flag("--auto-resume", a->auto_resume,
+               "continue from RUN/checkpoints/last.pt when it exists, else start fresh (for job scripts that requeue)");
+  app.add_flag("--overwrite", a->overwrite, "start over in a run folder that holds a run (its metrics, logs and checkpoints go)");
   return [a] {
     TrainConfig cfg = a->recipe.load();
+    const bool resume = resume_decision(cfg, a->resume, a->auto_resume, a->overwrite);
+    if (a->overwrite && mpi::rank() == 0) clear_run(cfg.run_dir);
+    mpi::barrier();
     auto comm = make_communicator(communicator_backend(cfg));
     if (comm->rank() == 0)
       std::printf("training %s (%s) on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.task.c_str(), cfg.model.arch.c_str(),
@@ -70,7 +105,8 @@ Command add_train(CLI::App& app) {
       bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
       if (step == steps) bar->finish();
     };
-    TrainingResult r = run_training(cfg, *comm, a->resume, progress);
+    if (resume && comm->rank() == 0) std::printf("resuming from %s/checkpoints/last.pt\n", cfg.run_dir.c_str());
+    TrainingResult r = run_training(cfg, *comm, resume, progress);
     if (comm->rank() == 0 && !r.report.empty() && !r.history.empty()) std::printf("\n%s\n", r.report.c_str());
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;

@@ -10,6 +10,7 @@
 
 #include "train/checkpoint.h"
 #include "train/metrics_log.h"
+#include "train/preemption.h"
 #include "train/train_config.h"
 #include "util/error.h"
 
@@ -234,6 +235,9 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
                   static_cast<long long>(pos.next_step));
   }
   LossMeter meter(ses.device(), start_sum, start_count);
+  // Items of the resumed epoch trained before the checkpoint (all ranks): its
+  // row reports the time and throughput of this process only.
+  double counted_before = resume ? sum_over_ranks(comm, {start_count})[0] : 0;
   MetricsLog metrics;
   StepLog step_log;
   if (rank == 0) {
@@ -242,7 +246,8 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
   }
 
   std::vector<MetricRow> history;
-  bool stop = false;
+  PreemptionGuard preemption;  // SIGTERM/SIGUSR1/SIGINT: checkpoint at the next step boundary, then stop
+  bool stop = false, preempted = false;
   int64_t entered = -1;  // the stage the session is in
   for (; pos.epoch < epochs && !stop; ++pos.epoch, pos.next_step = 0) {
     const auto t0 = Clock::now();
@@ -287,6 +292,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
         progress(pos.epoch, pos.next_step, steps, meter.count() * world / std::max(secs, 1e-9));
       }
       if (spec.max_steps > 0 && pos.global_step >= spec.max_steps) stop = true;
+      if (agree_to_stop()) stop = preempted = true;  // mid-epoch: the checkpoint below; last step: the epoch's own
       const bool last_of_epoch = pos.next_step == steps;
       if (!last_of_epoch && (stop || (spec.checkpoint_every > 0 && pos.global_step % spec.checkpoint_every == 0)))
         ckpt.save(comm, ses, task, pos, meter);
@@ -302,7 +308,8 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     for (const auto& col : task.evaluate(comm)) row.push_back(col);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     row.push_back({"seconds", seconds});
-    row.push_back({task.count_unit() + "_per_s", train_count / seconds});
+    row.push_back({task.count_unit() + "_per_s", (train_count - counted_before) / seconds});
+    counted_before = 0;
     row.push_back({"ranks", static_cast<double>(world)});
     history.push_back(row);
     if (log) {
@@ -315,6 +322,16 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     meter = LossMeter(ses.device(), 0, 0);
     step_log.new_epoch();
     ckpt.save(comm, ses, task, Position{pos.epoch + 1, 0, pos.global_step}, meter);
+  }
+  if (preempted) {
+    const std::string sig = received_signal();
+    const std::string what = "stopped by " + (sig.empty() ? std::string("a stop signal to another rank") : sig) +
+                             " at epoch " + std::to_string(pos.epoch - (pos.next_step == 0 ? 1 : 0)) + ", step " +
+                             std::to_string(pos.global_step) + "; checkpoint " + ckpt.path() +
+                             " written: continue with --resume (or --auto-resume)";
+    if (log) log->warn("{}", what);
+    comm.barrier();
+    throw Preempted(what);
   }
   if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model(), ckpt.card());
   comm.barrier();
