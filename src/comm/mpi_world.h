@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/error.h"
+
 namespace parlance::mpi {
 
 // RAII: MPI_Init on construction (threads funnelled), MPI_Finalize on exit.
@@ -37,6 +39,22 @@ std::string broadcast(const std::string& blob, int root = 0);
 // True on every rank if `failed` is true on any: lets all ranks stop together
 // at a checkpoint with rank 0 reporting, instead of hanging in the next collective.
 bool any(bool failed);
+// Runs `f` on every rank; if it throws a UserError anywhere, every rank
+// throws an AgreedError with the lowest failing rank's message (no rank is
+// left waiting in a later collective, rank 0 alone reports it).
+template <class F>
+void collectively(F&& f) {
+  std::string err;
+  try {
+    f();
+  } catch (const UserError& e) {
+    err = e.what();
+    if (err.empty()) err = "error";
+  }
+  for (const auto& e : allgather(err))
+    if (!e.empty()) throw AgreedError(e);
+}
+
 // Ends every rank now (MPI_Abort when more than one rank runs).
 [[noreturn]] void abort_all(int code);
 

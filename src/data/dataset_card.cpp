@@ -59,4 +59,25 @@ DatasetCard DatasetCard::deserialize(const std::string& bytes, const std::string
   return card;
 }
 
+std::string card_difference(const DatasetCard& trained, const DatasetCard& data) {
+  for (const auto& [name, t] : trained.streams) {
+    const std::string which = name.empty() ? "the vocabulary" : "the " + name + " vocabulary";
+    auto it = data.streams.find(name);
+    if (it == data.streams.end()) return "the dataset has no " + (name.empty() ? std::string("token") : name) + " stream";
+    const StreamCard& d = it->second;
+    if (t.itos.size() != d.itos.size())
+      return which + " has " + std::to_string(t.itos.size()) + " entries in the checkpoint and " +
+             std::to_string(d.itos.size()) + " in the dataset";
+    for (size_t i = 0; i < t.itos.size(); ++i)
+      if (t.itos[i] != d.itos[i])
+        return which + " differs at id " + std::to_string(i) + " (\"" + t.itos[i] + "\" in the checkpoint, \"" + d.itos[i] +
+               "\" in the dataset)";
+    if (t.tokenizer_json != d.tokenizer_json || t.sp_model != d.sp_model)
+      return "the tokenizer settings differ (" + t.tokenizer_json + " vs " + d.tokenizer_json + ")";
+  }
+  if (trained.streams.size() != data.streams.size()) return "the dataset has other streams";
+  if (trained.classes != data.classes) return "the classes differ";
+  return "";
+}
+
 }  // namespace parlance

@@ -32,4 +32,10 @@ struct DatasetCard {
   static DatasetCard deserialize(const std::string& bytes, const std::string& origin);
 };
 
+// How `trained` (a checkpoint's card) and `data` (the dataset at hand) differ
+// in what a model depends on — each stream's vocabulary and tokenizer, the
+// classes — as one readable phrase; "" when they agree. The file name is not
+// compared (a moved dataset is the same dataset).
+std::string card_difference(const DatasetCard& trained, const DatasetCard& data);
+
 }  // namespace parlance

@@ -37,21 +37,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Runs `f` on every rank; if it fails anywhere, every rank throws the lowest
-// failing rank's message (no rank is left waiting in a later collective).
-template <class F>
-void collectively(F&& f) {
-  std::string err;
-  try {
-    f();
-  } catch (const UserError& e) {
-    err = e.what();
-    if (err.empty()) err = "error";
-  }
-  for (const auto& e : mpi::allgather(err))
-    if (!e.empty()) throw AgreedError(e);
-}
-
 // This rank's tokens for one (split, stream): local ids on disk, lengths in memory.
 struct StreamPart {
   std::unique_ptr<SpillFile> spill;
@@ -404,7 +389,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   std::vector<uint64_t> data_begin;
   std::vector<std::vector<std::string>> vocab_itos(nstreams);
   std::vector<std::string> sp_models(nstreams);  // serialized SentencePiece models, per stream
-  collectively([&] {
+  mpi::collectively([&] {
     if (!out_dir.empty() && !fs::is_directory(out_dir))
       throw UserError(cfg.out + ": output folder " + out_dir + " does not exist");
     if (fs::is_directory(cfg.out)) throw UserError(cfg.out + ": is a folder; give the .h5 file to write");
@@ -440,7 +425,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
     if (tokenizers[s]->options().kind != TokenizerKind::SentencePiece) continue;
     if (sp_models[s].empty()) {
       std::string proto;
-      collectively([&] {
+      mpi::collectively([&] {
         if (rank == 0)
           proto = train_sentencepiece(sentencepiece_sample(cfg, corpus, data_begin, s),
                                       // One trainer thread: the model (which records its thread count) must not

@@ -1,6 +1,7 @@
 #include "train/checkpoint.h"
 
 #include <filesystem>
+#include <map>
 
 #include "util/error.h"
 
@@ -87,10 +88,17 @@ PretrainedWeights read_pretrained(const std::string& path) {
 }
 
 ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
-                               const std::vector<std::string>& extra_names) {
+                               const std::vector<std::string>& extra_names, const DatasetCard& data_card) {
   torch::serialize::InputArchive archive, model_archive, opt_archive;
   // Straight onto the model's device: the optimizer state must live where the parameters do.
   open_archive(archive, path, model.parameters().front().device(), "checkpoint to resume from");
+  const std::string differs = card_difference(read_card(archive, path), data_card);
+  if (!differs.empty())
+    throw UserError(path + ": was trained on other data than this run's dataset: " + differs +
+                    "; resume with the dataset it was trained on (or start a new run with train.init = this run)");
+  // LibTorch's Module::load replaces tensors whatever their shape: compare them first.
+  std::map<std::string, std::vector<int64_t>> shapes;
+  for (const auto& p : model.named_parameters()) shapes[p.key()] = p.value().sizes().vec();
   try {
     archive.read("model", model_archive);
     archive.read("optimizer", opt_archive);
@@ -100,6 +108,10 @@ ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model
     throw UserError(path + ": does not fit this recipe's model and optimizer (another vocabulary, size or "
                     "optimizer?): " + std::string(e.what_without_backtrace()).substr(0, 160));
   }
+  for (const auto& p : model.named_parameters())
+    if (p.value().sizes().vec() != shapes[p.key()])
+      throw UserError(path + ": its " + p.key() + " has shape " + c10::str(p.value().sizes()) + ", this recipe's model " +
+                      c10::str(c10::IntArrayRef(shapes[p.key()])) + " (another model size in the recipe?)");
   ResumeState out;
   for (const auto& name : extra_names) {
     torch::Tensor t;

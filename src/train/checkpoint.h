@@ -27,8 +27,11 @@ struct CheckpointInfo {
 void save_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
                      const CheckpointInfo& info, const ResumeState& extra = {});
 // Loads weights and optimizer state into `model` and `opt`; returns the extras.
+// `data_card` is the dataset being trained on: a checkpoint trained with
+// another vocabulary, tokenizer or classes, or whose tensors have other shapes
+// than the recipe's model, is a UserError naming the file and the difference.
 ResumeState restore_checkpoint(const std::string& path, torch::nn::Module& model, torch::optim::Optimizer& opt,
-                               const std::vector<std::string>& extra_names);
+                               const std::vector<std::string>& extra_names, const DatasetCard& data_card);
 
 // Writes the model's encoder (Model::encoder()) alone, with the dataset card
 // (`card`: DatasetCard::serialize()): what a classifier or a fine-tuned LM reuses.

@@ -24,13 +24,12 @@ OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool re
 TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume, const TrainProgressFn& progress) {
   const int rank = comm.rank();
   const fs::path run = cfg.run_dir;
-  if (rank == 0) {
-    fs::create_directories(run / "log");
-    write_file_atomically((run / "config.toml").string(), cfg.resolved_toml);
-  }
+  if (rank == 0) fs::create_directories(run / "log");
   comm.barrier();
+  // Appended to, never truncated: a fresh run starts in a folder without a run
+  // (the train command refuses otherwise), and a failed resume keeps the log.
   auto log = spdlog::basic_logger_mt("train-rank" + std::to_string(rank),
-                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), !resume);
+                                     (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), false);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
   log->flush_on(spdlog::level::info);  // a killed or aborted rank still leaves its log on disk
   OpenedTraining t = open_training(cfg, comm, resume, log.get());

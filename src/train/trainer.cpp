@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <mutex>
 
+#include "comm/mpi_world.h"
 #include "train/checkpoint.h"
 #include "train/metrics_log.h"
 #include "train/preemption.h"
 #include "train/train_config.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -141,7 +143,8 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
   for (const auto& n : task.state_names()) names.push_back(n);
   if (ses.device().is_cuda()) names.push_back("rng_device");
   if (ses.scaler().enabled()) names.push_back("loss_scaler");
-  auto x = restore_checkpoint(ckpt, ses.model(), ses.optimizer(), names);
+  ResumeState x;  // every rank reads the same file: a damaged or mismatched one is an error all agree on
+  mpi::collectively([&] { x = restore_checkpoint(ckpt, ses.model(), ses.optimizer(), names, task.dataset_card()); });
   auto p = x["position"];
   if (p[3].item<int64_t>() != world)
     throw UserError(ckpt + ": written by " + std::to_string(p[3].item<int64_t>()) + " ranks; resume with the same number (" +
@@ -234,6 +237,10 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
       std::printf("resuming %s at epoch %lld, step %lld\n", ckpt.path().c_str(), static_cast<long long>(pos.epoch),
                   static_cast<long long>(pos.next_step));
   }
+  // The recipe goes into the run folder only once the run is sure to start
+  // (a refused resume leaves the folder as it was).
+  if (rank == 0 && !spec.config_toml.empty())
+    write_file_atomically((fs::path(spec.run_dir) / "config.toml").string(), spec.config_toml);
   LossMeter meter(ses.device(), start_sum, start_count);
   // Items of the resumed epoch trained before the checkpoint (all ranks): its
   // row reports the time and throughput of this process only.

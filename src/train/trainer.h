@@ -38,7 +38,7 @@ struct LoopSpec {
   int64_t checkpoint_every = 0;  // optimizer steps (0: at the end of each epoch only)
   int64_t log_every = 0;         // optimizer steps between rows of steps.jsonl (0: no step log)
   std::string run_dir;           // checkpoints/last.pt, metrics.jsonl, steps.jsonl (rank 0)
-  std::string config_toml;       // saved with every checkpoint
+  std::string config_toml;       // saved with every checkpoint, and as RUN/config.toml once the run starts
   bool save_encoder = false;     // RUN/encoder.pt at the end
 };
 LoopSpec loop_spec(const TrainConfig& cfg);

@@ -40,6 +40,22 @@ for init in "$work/a/encoder.pt" "$work/a"; do
   echo "$(grep -m1 'train.init' "$work/e.out")"
   rm -rf "$work/e"
 done
+# Resuming on a dataset with another vocabulary is refused before anything in
+# the run folder changes (it used to train on with mismatched embeddings).
+"$root/launch/mpirun" 2 "$bin" prep configs/human_numbers_prep.toml --quiet --set prep.input="$work/hn" \
+  --set prep.max_vocab=24 --out "$work/hn_small.h5"
+cp "$work/b/config.toml" "$work/b.config.before"
+set +e
+timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]/$work\/hn.h5/$work/hn_small.h5}" --run "$work/b" --resume \
+  > /dev/null 2> "$work/v.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || { echo "FAIL: resume on another vocabulary gave exit $rc"; cat "$work/v.err"; exit 1; }
+grep -q "was trained on other data than this run's dataset: the vocabulary has [0-9]* entries in the checkpoint and 24" \
+  "$work/v.err" || { echo "FAIL: no clear vocabulary error"; cat "$work/v.err"; exit 1; }
+[ "$(grep -c 'parlance: error' "$work/v.err")" = 1 ] || { echo "FAIL: the error is not printed once"; exit 1; }
+cmp -s "$work/b/config.toml" "$work/b.config.before" || { echo "FAIL: the refused resume rewrote config.toml"; exit 1; }
+echo "resume on another vocabulary: refused with one line, run folder untouched"
 # One rank fails at step 3: all ranks must exit non-zero, quickly, with the error shown.
 set +e
 PARLANCE_FAIL_RANK=1 PARLANCE_FAIL_STEP=3 timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/c" \
