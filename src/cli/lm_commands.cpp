@@ -74,9 +74,9 @@ Command add_generate(CLI::App& app) {
   auto a = std::make_shared<Args>();
   app.add_option("checkpoint", a->checkpoint, "run folder or checkpoint file")->required();
   app.add_option("--prompt", a->prompt, "text to continue")->required();
-  app.add_option("--words", a->opts.words, "tokens to generate");
-  app.add_option("--temperature", a->opts.temperature, "sampling temperature");
-  app.add_option("--top-k", a->opts.top_k, "sample among the k most likely tokens (0: all)");
+  app.add_option("--words", a->opts.words, "tokens to generate")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
+  app.add_option("--temperature", a->opts.temperature, "sampling temperature")->check(CLI::PositiveNumber);
+  app.add_option("--top-k", a->opts.top_k, "sample among the k most likely tokens (0: all)")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", a->opts.seed, "sampling seed");
   app.add_flag("!--allow-unk", a->opts.no_unk, "allow xxunk in the output");
   app.add_option("--data", a->data, "prepared dataset for the vocabulary (default: the training one)");
@@ -84,6 +84,13 @@ Command add_generate(CLI::App& app) {
   return [a] {
     if (mpi::rank() != 0) return 0;
     LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
+    const std::vector<std::string> unknown = unknown_prompt_tokens(lm, a->prompt);
+    if (!unknown.empty()) {
+      std::string list;
+      for (size_t i = 0; i < unknown.size() && i < 8; ++i) list += (i ? ", " : "") + unknown[i];
+      std::fprintf(stderr, "generate: %zu prompt token(s) are not in the model's vocabulary and read as xxunk: %s%s\n",
+                   unknown.size(), list.c_str(), unknown.size() > 8 ? ", ..." : "");
+    }
     auto tokens = generate_tokens(lm, a->prompt, a->opts);
     if (a->raw) {
       for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%s", i ? " " : "", tokens[i].c_str());

@@ -57,6 +57,14 @@ LanguageModelTask::LanguageModelTask(const TrainConfig& cfg, int rank, int world
   if (log)
     log->info("train streams {} x {} tokens, valid {} x {}; device {}, precision {}", cfg.bs, train_.stream_len(),
               cfg.valid_bs, valid_.stream_len(), device.str(), cfg.precision);
+  if (train_.stream_len() <= cfg.bptt + 1 && rank == 0) {  // legal, but almost surely not what was meant
+    const std::string why = "train.bptt = " + std::to_string(cfg.bptt) + " is not shorter than each of the " +
+                            std::to_string(cfg.bs) + " training streams (" + std::to_string(train_.stream_len()) +
+                            " tokens each with " + std::to_string(world) +
+                            " rank(s)): every epoch is a single step; lower train.bptt or train.bs";
+    std::fprintf(stderr, "parlance: warning: %s\n", why.c_str());
+    if (log) log->warn("{}", why);
+  }
   const std::vector<std::string> itos = data_.itos();
   LmSpec spec = cfg.model;
   spec.vocab = static_cast<int64_t>(itos.size());

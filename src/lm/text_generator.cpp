@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "data/text_encoder.h"
+#include "text/fastai_rules.h"
 #include "text/tokenizer.h"
 #include "util/error.h"
 
@@ -18,6 +19,16 @@ TokenizerOptions tokenizer_of(const LoadedModel& lm) {
 }  // namespace
 
 TokenizerKind tokenizer_kind(const LoadedModel& lm) { return tokenizer_of(lm).kind; }
+
+std::vector<std::string> unknown_prompt_tokens(const LoadedModel& lm, const std::string& prompt) {
+  const TextEncoder encoder(lm.card.stream(), /*complete_documents=*/false);
+  const std::vector<std::string> tokens = encoder.tokens(prompt);
+  const std::vector<int64_t> ids = encoder.ids(tokens);
+  std::vector<std::string> unknown;
+  for (size_t i = 0; i < tokens.size(); ++i)
+    if (ids[i] == 0 && tokens[i] != tok::UNK) unknown.push_back(tokens[i]);
+  return unknown;
+}
 
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts) {
   const TextEncoder encoder(lm.card.stream(), /*complete_documents=*/false);

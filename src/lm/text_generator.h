@@ -19,6 +19,8 @@ struct GenerateOptions {
   uint64_t seed = 0;
 };
 
+// The prompt's tokens the model's vocabulary lacks (they become xxunk), in order.
+std::vector<std::string> unknown_prompt_tokens(const LoadedModel& lm, const std::string& prompt);
 // Returns the prompt's tokens followed by the generated ones.
 std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
 // How the model's dataset was tokenized.

@@ -26,6 +26,17 @@ text=$("$bin" generate "$work/run" --prompt "eight thousand one , eight thousand
 echo "$text"
 [ "$(echo "$text" | wc -w)" -ge 20 ] || { echo "FAIL: generate produced too little"; exit 1; }
 [ -s "$work/run/checkpoints/last.pt" ] && [ -s "$work/run/config.toml" ] && [ -s "$work/run/log/rank1.log" ]
+# generate checks its arguments and says which prompt words it does not know.
+"$bin" generate "$work/run" --prompt "zebra eight banana" --words 3 2> "$work/gen.err" > /dev/null
+grep -q "2 prompt token(s) are not in the model's vocabulary and read as xxunk: zebra, banana" "$work/gen.err" \
+  || { echo "FAIL: unknown prompt words not reported"; cat "$work/gen.err"; exit 1; }
+if "$bin" generate "$work/run" --prompt "eight" --words -5 2> "$work/gen.err"; then echo "FAIL: --words -5 accepted"; exit 1; fi
+grep -q "words" "$work/gen.err"
+# A bptt as long as the streams trains one step per epoch: legal, but said.
+"$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/long_bptt" --set train.bptt=5000 \
+  --set train.max_steps=1 2> "$work/bptt.err" > /dev/null
+grep -q "warning: train.bptt = 5000 is not shorter than each of the 16 training streams" "$work/bptt.err" \
+  || { echo "FAIL: no bptt warning"; cat "$work/bptt.err"; exit 1; }
 # The run folder is self-contained: with the prepared file moved away, generate
 # still tokenizes and decodes (vocabulary and tokenizer live in the checkpoint),
 # and eval reads the moved file when told where it is.
