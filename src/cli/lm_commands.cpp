@@ -84,14 +84,14 @@ Command add_generate(CLI::App& app) {
   return [a] {
     if (mpi::rank() != 0) return 0;
     LoadedModel lm = load_checkpoint(a->checkpoint, a->data);
-    const std::vector<std::string> unknown = unknown_prompt_tokens(lm, a->prompt);
+    const GeneratedText g = generate_tokens(lm, a->prompt, a->opts);
+    const std::vector<std::string>& unknown = g.unknown_prompt, &tokens = g.tokens;
     if (!unknown.empty()) {
       std::string list;
       for (size_t i = 0; i < unknown.size() && i < 8; ++i) list += (i ? ", " : "") + unknown[i];
       std::fprintf(stderr, "generate: %zu prompt token(s) are not in the model's vocabulary and read as xxunk: %s%s\n",
                    unknown.size(), list.c_str(), unknown.size() > 8 ? ", ..." : "");
     }
-    auto tokens = generate_tokens(lm, a->prompt, a->opts);
     if (a->raw) {
       for (size_t i = 0; i < tokens.size(); ++i) std::printf("%s%s", i ? " " : "", tokens[i].c_str());
       std::printf("\n");

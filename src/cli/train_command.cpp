@@ -105,7 +105,6 @@ Command add_train(CLI::App& app) {
       bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
       if (step == steps) bar->finish();
     };
-    if (resume && comm->rank() == 0) std::printf("resuming from %s/checkpoints/last.pt\n", cfg.run_dir.c_str());
     TrainingResult r = run_training(cfg, *comm, resume, progress);
     if (comm->rank() == 0 && !r.report.empty() && !r.history.empty()) std::printf("\n%s\n", r.report.c_str());
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());

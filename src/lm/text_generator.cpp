@@ -20,21 +20,15 @@ TokenizerOptions tokenizer_of(const LoadedModel& lm) {
 
 TokenizerKind tokenizer_kind(const LoadedModel& lm) { return tokenizer_of(lm).kind; }
 
-std::vector<std::string> unknown_prompt_tokens(const LoadedModel& lm, const std::string& prompt) {
+GeneratedText generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts) {
   const TextEncoder encoder(lm.card.stream(), /*complete_documents=*/false);
-  const std::vector<std::string> tokens = encoder.tokens(prompt);
-  const std::vector<int64_t> ids = encoder.ids(tokens);
-  std::vector<std::string> unknown;
-  for (size_t i = 0; i < tokens.size(); ++i)
-    if (ids[i] == 0 && tokens[i] != tok::UNK) unknown.push_back(tokens[i]);
-  return unknown;
-}
-
-std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts) {
-  const TextEncoder encoder(lm.card.stream(), /*complete_documents=*/false);
-  std::vector<std::string> out = encoder.tokens(prompt);
+  GeneratedText g;
+  std::vector<std::string>& out = g.tokens;
+  out = encoder.tokens(prompt);
   const std::vector<int64_t> ids = encoder.ids(out);
   if (ids.empty()) throw UserError("generate: the prompt has no tokens");
+  for (size_t i = 0; i < out.size(); ++i)
+    if (ids[i] == 0 && out[i] != tok::UNK) g.unknown_prompt.push_back(out[i]);
   torch::NoGradGuard no_grad;
   torch::manual_seed(opts.seed);
   lm.model->eval();
@@ -55,7 +49,7 @@ std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& pro
     out.push_back(lm.itos[static_cast<size_t>(next)]);
     input = torch::full({1, 1}, next, torch::kInt64);
   }
-  return out;
+  return g;
 }
 
 }  // namespace parlance

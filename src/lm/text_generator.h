@@ -19,10 +19,11 @@ struct GenerateOptions {
   uint64_t seed = 0;
 };
 
-// The prompt's tokens the model's vocabulary lacks (they become xxunk), in order.
-std::vector<std::string> unknown_prompt_tokens(const LoadedModel& lm, const std::string& prompt);
-// Returns the prompt's tokens followed by the generated ones.
-std::vector<std::string> generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
+struct GeneratedText {
+  std::vector<std::string> tokens;          // the prompt's tokens followed by the generated ones
+  std::vector<std::string> unknown_prompt;  // prompt tokens the vocabulary lacks (read as xxunk), in order
+};
+GeneratedText generate_tokens(LoadedModel& lm, const std::string& prompt, const GenerateOptions& opts);
 // How the model's dataset was tokenized.
 TokenizerKind tokenizer_kind(const LoadedModel& lm);
 

@@ -13,13 +13,12 @@ namespace {
 
 using utf8::decode;
 
-// French chunks kept whole: fastai's special tokens, abbreviations whose
-// final "." belongs to the word, and emoticons. (English uses spaCy's
-// exception table, text/english_exceptions.h.)
+// French chunks kept whole: abbreviations whose final "." belongs to the
+// word, and emoticons. (fastai's special tokens are checked first, for both
+// languages; English uses spaCy's exception table, text/english_exceptions.h.)
 const std::unordered_set<std::string_view>& french_special_cases() {
   static const std::unordered_set<std::string_view> kSet = [] {
     std::unordered_set<std::string_view> s;
-    for (const auto& t : tok::kSpecials) s.insert(t);
     for (auto w : {"Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Jr.", "Sr.", "Prof.", "Gen.", "Gov.", "Sen.", "Rep.",
                    "Rev.", "Mt.", "vs.", "etc.", "e.g.", "i.e.", "a.m.", "p.m.", "Inc.", "Ltd.", "Co.", "Corp.",
                    "Bros.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.", "Nov.",
