@@ -9,11 +9,15 @@ AdamW.
   awd_lstm_ref.py step VOCAB EMB HIDDEN LAYERS BS BPTT STEPS THREADS
       tokens/s of the training step on random tokens (bench/train).
   awd_lstm_ref.py train RECIPE.toml --data FILE.h5 --out RESULT.json
+          [--device cpu|cuda] [--precision fp32|bf16] [--seed N]
       trains a parlance recipe ([model], [train]; one_cycle or constant lr) on
-      a prepared HDF5 file and reports valid/test perplexity (bench/quality).
+      a prepared HDF5 file and reports valid/test perplexity (bench/quality,
+      bench/gpu_quality). On CUDA: fused AdamW, no per-step host syncs; bf16
+      is autocast with the LSTM kept in fp32, as parlance does it.
       Under mpirun -np N it is PyTorch DDP (gloo) with parlance's rank-aware
       streams: rank r owns streams [r*bs, (r+1)*bs) of world*bs.
 """
+import contextlib
 import json
 import math
 import os
@@ -23,6 +27,15 @@ import time
 
 import torch
 import torch.nn.functional as F
+
+
+def fp32_recurrence(x):
+    """Autocast off for the LSTM when it is bf16 autocast on x's device."""
+    dev = x.device.type
+    dtype = torch.get_autocast_dtype('cuda') if hasattr(torch, 'get_autocast_dtype') else torch.get_autocast_gpu_dtype()
+    if dev == 'cuda' and torch.is_autocast_enabled() and dtype == torch.bfloat16:
+        return torch.autocast('cuda', enabled=False)
+    return contextlib.nullcontext()
 
 
 def locked_dropout(x, p, training):
@@ -51,7 +64,7 @@ class AwdLstm(torch.nn.Module):
         self.p = dict(i=i, o=o, w=w, e=e, h=h)
 
     def init_state(self, bs):
-        return [(torch.zeros(1, bs, out), torch.zeros(1, bs, out)) for _, out in self.layers]
+        return [(self.emb.new_zeros(1, bs, out), self.emb.new_zeros(1, bs, out)) for _, out in self.layers]
 
     def forward(self, tokens, state):
         t = self.training
@@ -62,7 +75,9 @@ class AwdLstm(torch.nn.Module):
         new_state = []
         for l, ((w_ih, w_hh, b_ih, b_hh), _) in enumerate(self.layers):
             w_hh = F.dropout(w_hh, self.p['w'], t)
-            out, h, c = torch._VF.lstm(x, state[l], [w_ih, w_hh, b_ih, b_hh], True, 1, 0.0, t, False, False)
+            with fp32_recurrence(x):
+                out, h, c = torch._VF.lstm(x.float(), tuple(s.float() for s in state[l]), [w_ih, w_hh, b_ih, b_hh],
+                                           True, 1, 0.0, t, False, False)
             new_state.append((h, c))
             raw = out
             x = locked_dropout(out, self.p['h'], t) if l + 1 < len(self.layers) else out
@@ -163,7 +178,11 @@ def train(argv):
     ap.add_argument('--data', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--epochs', type=int)
+    ap.add_argument('--device', default='cpu', choices=('cpu', 'cuda'))
+    ap.add_argument('--precision', default='fp32', choices=('fp32', 'bf16'))
+    ap.add_argument('--seed', type=int, help='overrides train.seed')
     args = ap.parse_args(argv)
+    device = torch.device(args.device)
     rank = int(os.environ.get('OMPI_COMM_WORLD_RANK', 0))
     world = int(os.environ.get('OMPI_COMM_WORLD_SIZE', 1))
     if world > 1:
@@ -183,14 +202,14 @@ def train(argv):
     bs, bptt = t.get('bs', 64), t.get('bptt', 70)
     valid_bs = t.get('valid_bs', 0) or bs
     epochs = args.epochs or t.get('epochs', 1)
-    seed = t.get('seed', 42)
+    seed = args.seed if args.seed is not None else t.get('seed', 42)
     torch.set_num_threads(t.get('threads', 1))
 
     def streams(f, split, n_streams):
         n = f[split]['tokens'].shape[0]
         length = n // (world * n_streams)
         tok = f[split]['tokens'][rank * n_streams * length:(rank + 1) * n_streams * length]
-        return torch.from_numpy(tok.astype('int64')).view(n_streams, length).t().contiguous()
+        return torch.from_numpy(tok.astype('int64')).view(n_streams, length).t().contiguous().to(device)
 
     with h5py.File(args.data, 'r') as f:
         vocab = f['vocab/itos'].shape[0]
@@ -199,11 +218,14 @@ def train(argv):
 
     torch.manual_seed(seed)
     model = AwdLstm(vocab, m.get('emb', 400), m.get('hidden', 1150), m.get('layers', 3), m.get('drop_mult', 1.0))
+    model.to(device)
     net = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     torch.manual_seed(seed + 1000003 * rank + 1)  # dropout masks differ per rank
     lr_max = t.get('lr', 1e-3)
+    fused = {'fused': True} if device.type == 'cuda' else {}
     opt = torch.optim.AdamW(model.parameters(), lr=lr_max, betas=(t.get('momentum', 0.9), t.get('beta2', 0.99)),
-                            weight_decay=t.get('wd', 0.01))
+                            weight_decay=t.get('wd', 0.01), **fused)
+    autocast = (lambda: torch.autocast('cuda', dtype=torch.bfloat16)) if args.precision == 'bf16' else None
     alpha, beta, clip = t.get('alpha', 2.0), t.get('beta', 1.0), t.get('clip', 0.0)
     variable = t.get('variable_bptt', True)
     scale_lr = t.get('lr_scale_by_seq_len', True)
@@ -211,7 +233,7 @@ def train(argv):
     total = max(len(s) for s in schedules) * epochs
 
     def all_sum(values):
-        v = torch.tensor(values, dtype=torch.float64)
+        v = torch.tensor([float(x) for x in values], dtype=torch.float64)
         if world > 1:
             dist.all_reduce(v)
         return v.tolist()
@@ -249,14 +271,15 @@ def train(argv):
                 g['lr'] = lr * (sl / bptt if scale_lr else 1.0)
                 g['betas'] = (mom, g['betas'][1])
             state = [(h.detach(), c.detach()) for h, c in state]
-            logits, raw, dropped, state = net(src[pos:pos + sl], state)
-            loss, ce = lm_loss(logits, src[pos + 1:pos + 1 + sl], raw, dropped, alpha, beta)
+            with autocast() if autocast else contextlib.nullcontext():
+                logits, raw, dropped, state = net(src[pos:pos + sl], state)
+                loss, ce = lm_loss(logits.float(), src[pos + 1:pos + 1 + sl], raw.float(), dropped.float(), alpha, beta)
             loss.backward()
             if clip:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
             opt.zero_grad()
-            loss_sum += ce.item() * sl * bs
+            loss_sum += ce.detach() * (sl * bs)  # on the device: no per-step host sync
             n_tok += sl * bs
             step += 1
         train_loss, n_all = all_sum([loss_sum, n_tok])

@@ -9,17 +9,20 @@
 
 #include "cli/commands.h"
 #include "train/preemption.h"
+#include "train/device_choice.h"
+#include "train/warn_once.h"
 #include "util/error.h"
 #include "comm/mpi_world.h"
 
 int main(int argc, char** argv) {
   parlance::mpi::World world(&argc, &argv);
   const int rank = parlance::mpi::rank();
+  parlance::show_each_libtorch_warning_once(rank);
   spdlog::set_pattern("[%H:%M:%S] [rank " + std::to_string(rank) + "] %^%l%$ %v");
 
   CLI::App app{"parlance: data-parallel ULMFiT-family NLP training"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(PARLANCE_VERSION));
+  app.set_version_flag("--version", [] { return std::string("parlance ") + PARLANCE_VERSION + " (" + parlance::devices_summary() + ")"; });
   std::map<CLI::App*, parlance::cli::Command> commands;
   auto add = [&](const char* name, const char* help, parlance::cli::Command (*reg)(CLI::App&)) {
     CLI::App* sub = app.add_subcommand(name, help);

@@ -4,8 +4,10 @@
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "util/error.h"
+#include "comm/collective_watchdog.h"
 #include "comm/communicator.h"
 #include "comm/mpi_world.h"
+#include "train/device_choice.h"
 #include "train/lr_finder.h"
 #include "train/run_training.h"
 #include "train/train_config.h"
@@ -54,7 +56,7 @@ bool holds_a_run(const fs::path& run) {
 // --overwrite: what training writes into a run folder goes (rank 0), nothing else.
 void clear_run(const fs::path& run) {
   for (const char* f : {"metrics.jsonl", "steps.jsonl", "config.toml", "valid_report.txt", "valid_report.svg",
-                        "curves.svg", "encoder.pt", "checkpoints", "log"})
+                        "curves.svg", "encoder.pt", "encoder.pt.xxh64", "checkpoints", "log"})
     fs::remove_all(run / f);
 }
 
@@ -73,6 +75,19 @@ bool resume_decision(const TrainConfig& cfg, bool resume, bool auto_resume, bool
   return resume;
 }
 
+// Where this rank trains and the communicator its gradients take (collective);
+// rank 0 says so when the rule chose other than what was asked.
+struct TrainingPlace {
+  torch::Device device = torch::kCPU;
+  std::unique_ptr<Communicator> comm;
+};
+TrainingPlace training_place(const TrainConfig& cfg) {
+  DeviceChoice choice;
+  mpi::collectively([&] { choice = choose_device(cfg, this_node()); });
+  if (mpi::rank() == 0 && !choice.note.empty()) std::printf("%s\n", choice.note.c_str());
+  return {choice.device, make_communicator(choice.backend)};
+}
+
 }  // namespace
 
 Command add_train(CLI::App& app) {
@@ -88,13 +103,16 @@ Command add_train(CLI::App& app) {
   app.add_flag("--overwrite", a->overwrite, "start over in a run folder that holds a run (its metrics, logs and checkpoints go)");
   return [a] {
     TrainConfig cfg = a->recipe.load();
+    start_collective_watchdog(cfg.collective_timeout);
     const bool resume = resume_decision(cfg, a->resume, a->auto_resume, a->overwrite);
     if (a->overwrite && mpi::rank() == 0) clear_run(cfg.run_dir);
     mpi::barrier();
-    auto comm = make_communicator(communicator_backend(cfg));
+    TrainingPlace place = training_place(cfg);
+    auto& comm = place.comm;
     if (comm->rank() == 0)
-      std::printf("training %s (%s) on %s with %d rank(s), backend %s, bs %lld per rank\n", cfg.task.c_str(), cfg.model.arch.c_str(),
-                  cfg.data.c_str(), comm->size(), comm->backend().c_str(), static_cast<long long>(cfg.bs));
+      std::printf("training %s (%s) on %s with %d rank(s), device %s, backend %s, bs %lld per rank\n", cfg.task.c_str(),
+                  cfg.model.arch.c_str(), cfg.data.c_str(), comm->size(), place.device.str().c_str(),
+                  comm->backend().c_str(), static_cast<long long>(cfg.bs));
     std::unique_ptr<ProgressBar> bar;
     int64_t bar_epoch = -1;
     auto progress = [&](int64_t epoch, int64_t step, int64_t steps, double per_s) {
@@ -105,7 +123,7 @@ Command add_train(CLI::App& app) {
       bar->update(static_cast<uint64_t>(step), static_cast<uint64_t>(steps), detail);
       if (step == steps) bar->finish();
     };
-    TrainingResult r = run_training(cfg, *comm, resume, progress);
+    TrainingResult r = run_training(cfg, *comm, place.device, resume, progress);
     if (comm->rank() == 0 && !r.report.empty() && !r.history.empty()) std::printf("\n%s\n", r.report.c_str());
     if (comm->rank() == 0) std::printf("run folder: %s\n", cfg.run_dir.c_str());
     return 0;
@@ -126,8 +144,10 @@ Command add_lr_find(CLI::App& app) {
   return [a] {
     TrainConfig cfg = a->recipe.load();
     cfg.accumulate = 1;  // the sweep steps after every micro-batch
-    auto comm = make_communicator(communicator_backend(cfg));
-    OpenedTraining t = open_training(cfg, *comm, /*resume=*/false);
+    start_collective_watchdog(cfg.collective_timeout);
+    TrainingPlace place = training_place(cfg);
+    auto& comm = place.comm;
+    OpenedTraining t = open_training(cfg, *comm, place.device, /*resume=*/false);
     auto pts = lr_find(*t.task, *t.session, *comm, a->start, a->end, a->iters);
     if (comm->rank() == 0) {
       write_lr_find(cfg.run_dir, pts);

@@ -20,15 +20,10 @@ std::unique_ptr<Communicator> make_communicator(const std::string& backend) {
   if (backend == "mpi") return std::make_unique<MpiCommunicator>();
 #ifdef PARLANCE_WITH_NCCL
   if (backend == "nccl") return make_nccl_communicator();
-  // NCCL only where the training tensors will be CUDA tensors.
-  if (backend == "auto")
-    return nccl_available() && torch::cuda::is_available() ? make_nccl_communicator()
-                                                          : std::make_unique<MpiCommunicator>();
 #else
   if (backend == "nccl") throw UserError("this parlance was built without NCCL (PARLANCE_WITH_NCCL=OFF)");
-  if (backend == "auto") return std::make_unique<MpiCommunicator>();
 #endif
-  throw UserError("unknown communicator backend \"" + backend + "\" (expected mpi, nccl or auto)");
+  throw UserError("unknown communicator backend \"" + backend + "\" (expected mpi or nccl)");
 }
 
 }  // namespace parlance

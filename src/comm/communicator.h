@@ -45,7 +45,7 @@ std::vector<double> sum_over_ranks(Communicator& comm, const std::vector<double>
 // dimension, on the host: what rank 0 writes into a checkpoint.
 torch::Tensor gather_on_host(Communicator& comm, const torch::Tensor& t);
 
-// "mpi", "nccl" or "auto" (NCCL when compiled in and LibTorch sees a CUDA device, else MPI).
+// "mpi" or "nccl" (which one a training run takes: train/device_choice.h).
 // MPI must already be initialized (mpi::World).
 std::unique_ptr<Communicator> make_communicator(const std::string& backend);
 

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include "comm/collective_watchdog.h"
 #include "comm/mpi_check.h"
 #include "comm/mpi_world.h"
 
@@ -37,7 +38,10 @@ class MpiWork : public CommWork {
   MPI_Request* request() { return &req_; }
   void wait() override {
     if (done_) return;
-    PARLANCE_MPI_CHECK(MPI_Wait(&req_, MPI_STATUS_IGNORE));
+    {
+      WaitingFor w("a tensor allreduce (gradients or metrics)");
+      PARLANCE_MPI_CHECK(MPI_Wait(&req_, MPI_STATUS_IGNORE));
+    }
     done_ = true;
     if (op_ == ReduceOp::Avg) {
       if (t_.is_floating_point())
@@ -79,6 +83,7 @@ std::unique_ptr<CommWork> MpiCommunicator::allreduce_async(torch::Tensor& t, Red
 void MpiCommunicator::broadcast(torch::Tensor& t, int root) {
   require_contiguous(t, "broadcast");
   torch::Tensor host = on_host(t);
+  WaitingFor w("a tensor broadcast");
   PARLANCE_MPI_CHECK(MPI_Bcast(host.data_ptr(), static_cast<int>(host.numel()), mpi_type(host), root, MPI_COMM_WORLD));
   if (!host.is_same(t)) t.copy_(host);
 }
@@ -89,11 +94,15 @@ torch::Tensor MpiCommunicator::allgather(const torch::Tensor& t) {
   std::vector<int64_t> shape{size_};
   for (auto d : t.sizes()) shape.push_back(d);
   torch::Tensor out = torch::empty(shape, host.options());
+  WaitingFor w("a tensor allgather");
   PARLANCE_MPI_CHECK(MPI_Allgather(host.data_ptr(), static_cast<int>(host.numel()), mpi_type(host), out.data_ptr(),
                                    static_cast<int>(host.numel()), mpi_type(host), MPI_COMM_WORLD));
   return out.to(t.device());
 }
 
-void MpiCommunicator::barrier() { PARLANCE_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD)); }
+void MpiCommunicator::barrier() {
+  WaitingFor w("a barrier");
+  PARLANCE_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+}
 
 }  // namespace parlance

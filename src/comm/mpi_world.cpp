@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <utility>
 
+#include "comm/collective_watchdog.h"
 #include "comm/mpi_check.h"
 
 namespace parlance::mpi {
@@ -17,14 +19,23 @@ void fail(int rc, const char* call, const char* file, int line) {
   throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + " failed: " + text);
 }
 
-int local_rank() {
+namespace {
+
+// (rank, size) of this process in the communicator of its node.
+std::pair<int, int> node_rank_and_size() {
   MPI_Comm node;
   PARLANCE_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
-  int r = 0;
+  int r = 0, n = 0;
   PARLANCE_MPI_CHECK(MPI_Comm_rank(node, &r));
+  PARLANCE_MPI_CHECK(MPI_Comm_size(node, &n));
   PARLANCE_MPI_CHECK(MPI_Comm_free(&node));
-  return r;
+  return {r, n};
 }
+
+}  // namespace
+
+int local_rank() { return node_rank_and_size().first; }
+int local_size() { return node_rank_and_size().second; }
 
 World::World(int* argc, char*** argv) {
   int provided = 0;
@@ -49,10 +60,14 @@ int size() {
   return s;
 }
 
-void barrier() { PARLANCE_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD)); }
+void barrier() {
+  WaitingFor w("a barrier");
+  PARLANCE_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+}
 
 template <class T>
 T allreduce(T v, MPI_Datatype type, MPI_Op op) {
+  WaitingFor w("an allreduce");
   T out{};
   PARLANCE_MPI_CHECK(MPI_Allreduce(&v, &out, 1, type, op, MPI_COMM_WORLD));
   return out;
@@ -63,12 +78,14 @@ uint64_t allreduce_max(uint64_t v) { return allreduce(v, MPI_UINT64_T, MPI_MAX);
 double allreduce_max(double v) { return allreduce(v, MPI_DOUBLE, MPI_MAX); }
 
 uint64_t exscan_sum(uint64_t v) {
+  WaitingFor w("a prefix sum");
   uint64_t out = 0;
   PARLANCE_MPI_CHECK(MPI_Exscan(&v, &out, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD));
   return rank() == 0 ? 0 : out;  // MPI leaves rank 0's result undefined
 }
 
 std::vector<std::string> allgather(const std::string& blob) {
+  WaitingFor w("an allgather");
   const int n = size();
   // Blobs can exceed 2 GiB in total on huge vocabularies; MPI counts are int,
   // so lengths travel as uint64 and the payload goes in slices.
@@ -87,18 +104,21 @@ std::vector<std::string> allgather(const std::string& blob) {
 }
 
 std::vector<uint64_t> allgather(uint64_t v) {
+  WaitingFor w("an allgather");
   std::vector<uint64_t> out(size());
   PARLANCE_MPI_CHECK(MPI_Allgather(&v, 1, MPI_UINT64_T, out.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD));
   return out;
 }
 
 std::vector<double> allgather(double v) {
+  WaitingFor w("an allgather");
   std::vector<double> out(size());
   PARLANCE_MPI_CHECK(MPI_Allgather(&v, 1, MPI_DOUBLE, out.data(), 1, MPI_DOUBLE, MPI_COMM_WORLD));
   return out;
 }
 
 std::string broadcast(const std::string& blob, int root) {
+  WaitingFor w("a broadcast");
   uint64_t len = blob.size();
   PARLANCE_MPI_CHECK(MPI_Bcast(&len, 1, MPI_UINT64_T, root, MPI_COMM_WORLD));
   std::string out = rank() == root ? blob : std::string(len, '\0');

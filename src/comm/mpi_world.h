@@ -24,6 +24,8 @@ int size();
 // This process's rank among the ranks of its node (MPI_Comm_split_type SHARED):
 // which GPU it takes.
 int local_rank();
+// How many ranks run on this process's node.
+int local_size();
 void barrier();
 uint64_t allreduce_sum(uint64_t v);
 uint64_t allreduce_max(uint64_t v);

@@ -28,10 +28,16 @@ void cuda_check(cudaError_t e, const char* call, const char* file, int line) {
                              cudaGetErrorString(e));
 }
 
+// NCCL's error string names the class ("invalid usage"); its last-error text
+// (NCCL >= 2.13) names the cause, e.g. two ranks on one GPU.
 void nccl_check(ncclResult_t r, const char* call, const char* file, int line) {
-  if (r != ncclSuccess)
-    throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + " failed: " +
-                             ncclGetErrorString(r));
+  if (r == ncclSuccess) return;
+  std::string why = ncclGetErrorString(r);
+#if NCCL_VERSION_CODE >= NCCL_VERSION(2, 13, 0)
+  const char* last = ncclGetLastError(nullptr);
+  if (last && *last) why += std::string(" (") + last + ")";
+#endif
+  throw std::runtime_error(std::string(file) + ":" + std::to_string(line) + ": " + call + " failed: " + why);
 }
 
 ncclDataType_t nccl_type(const torch::Tensor& t) {
@@ -187,11 +193,6 @@ class NcclCommunicator : public Communicator {
 };
 
 }  // namespace
-
-bool nccl_available() {
-  int devices = 0;
-  return cudaGetDeviceCount(&devices) == cudaSuccess && devices > 0;
-}
 
 std::unique_ptr<Communicator> make_nccl_communicator() { return std::make_unique<NcclCommunicator>(); }
 

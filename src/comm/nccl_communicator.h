@@ -11,6 +11,5 @@
 namespace parlance {
 
 std::unique_ptr<Communicator> make_nccl_communicator();
-bool nccl_available();  // compiled in and at least one CUDA device visible
 
 }  // namespace parlance

@@ -82,7 +82,20 @@ uint64_t PreparedDataset::n_tokens(const std::string& split, const std::string& 
 std::vector<int32_t> PreparedDataset::tokens(const std::string& split, uint64_t first, uint64_t n,
                                              const std::string& stream) const {
   require_split(split, stream);
-  return file_->read<int32_t>(prepared::tokens(split, stream), first, n);
+  std::vector<int32_t> ids = file_->read<int32_t>(prepared::tokens(split, stream), first, n);
+  const auto v = static_cast<int64_t>(vocab_size(stream));
+  for (size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] < 0 || ids[i] >= v)
+      throw UserError(path_ + ": token " + std::to_string(first + i) + " of split \"" + split + "\"" +
+                      (stream.empty() ? "" : " (" + stream + ")") + " is id " + std::to_string(ids[i]) +
+                      ", outside the vocabulary's " + std::to_string(v) + " entries: the file is damaged; prepare it again");
+  return ids;
+}
+
+size_t PreparedDataset::vocab_size(const std::string& stream) const {
+  auto it = vocab_sizes_.find(stream);
+  if (it == vocab_sizes_.end()) it = vocab_sizes_.emplace(stream, itos(stream).size()).first;
+  return it->second;
 }
 
 std::vector<int64_t> PreparedDataset::doc_offsets(const std::string& split, const std::string& stream) const {

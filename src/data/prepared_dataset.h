@@ -8,6 +8,7 @@
 // and "src" / "tgt" for parallel corpora (translation), each with its own
 // vocabulary and tokenizer.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +58,9 @@ class PreparedDataset {
   // The serialized SentencePiece model, or "" when the stream is not SentencePiece.
   std::string sentencepiece_model(const std::string& stream = "") const;
 
-  // Tokens of a split. Throws UserError naming the file when the split is absent.
+  // Tokens of a split. Throws UserError naming the file when the split is
+  // absent, or when an id is outside the stream's vocabulary (a damaged file:
+  // found here, not as an index error mid-training).
   uint64_t n_tokens(const std::string& split, const std::string& stream = "") const;
   std::vector<int32_t> tokens(const std::string& split, uint64_t first, uint64_t n,
                               const std::string& stream = "") const;
@@ -72,7 +75,9 @@ class PreparedDataset {
 
  private:
   void require_split(const std::string& split, const std::string& stream) const;
+  size_t vocab_size(const std::string& stream) const;
   std::string path_;
+  mutable std::map<std::string, size_t> vocab_sizes_;  // per stream, read on first use
   std::unique_ptr<H5File> file_;
 };
 

@@ -1,5 +1,7 @@
 #include "models/lstm_layer.h"
 
+#include "train/mixed_precision.h"
+
 namespace parlance {
 namespace {
 
@@ -142,13 +144,15 @@ std::tuple<Tensor, Tensor, Tensor> cpu_lstm_layer(const Tensor& x, const Tensor&
 std::tuple<Tensor, Tensor, Tensor> lstm_layer(const Tensor& x, const Tensor& h0, const Tensor& c0, const Tensor& w_ih,
                                               const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
   // Autocast (mixed precision) and CUDA go to LibTorch's kernel: cuDNN's
-  // fused LSTM, with autocast's casts.
+  // fused LSTM, with autocast's casts (fp16), or in fp32 under bf16.
   if (x.is_cpu() && (x.scalar_type() == torch::kFloat32 || x.scalar_type() == torch::kFloat64))
     return cpu_lstm_layer(x, h0, c0, w_ih, w_hh, b_ih, b_hh);
+  RecurrenceInFp32 fp32(x.device().type());
+  auto up = [&](const Tensor& t) { return fp32.active() ? t.to(torch::kFloat32) : t; };
   // cuDNN keeps its backward workspace only in training mode.
   const bool train = torch::GradMode::is_enabled();
-  auto [out, h, c] = torch::lstm(x, {h0, c0}, {w_ih, w_hh, b_ih, b_hh}, /*has_biases=*/true, /*num_layers=*/1,
-                                 /*dropout=*/0.0, train, /*bidirectional=*/false, /*batch_first=*/false);
+  auto [out, h, c] = torch::lstm(up(x), {up(h0), up(c0)}, {w_ih, w_hh, b_ih, b_hh}, /*has_biases=*/true,
+                                 /*num_layers=*/1, /*dropout=*/0.0, train, /*bidirectional=*/false, /*batch_first=*/false);
   return {out, h, c};
 }
 

@@ -1,8 +1,12 @@
 #include "train/checkpoint.h"
 
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <vector>
 
+#include "data/input_hash.h"
+#include "util/atomic_file.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -14,19 +18,48 @@ torch::Tensor bytes_tensor(const std::string& s) {
   return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())}, torch::kUInt8).clone();
 }
 
+// An archive opened for resuming on a GPU holds its tensors there: read the
+// bytes from a host copy (reading device memory from the host is a segfault).
 std::string tensor_bytes(const torch::Tensor& t) {
-  return std::string(reinterpret_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel()));
+  const torch::Tensor host = t.to(torch::kCPU).contiguous();
+  return std::string(reinterpret_cast<const char*>(host.data_ptr()), static_cast<size_t>(host.numel()));
 }
 
 fs::path checkpoint_file(const std::string& path) {
   return fs::is_directory(path) ? fs::path(path) / "checkpoints" / "last.pt" : fs::path(path);
 }
 
-// The archive at `file`, its tensors on `device`; a missing, truncated or
-// foreign file is a UserError naming it (`what`: what the file should be).
+// Checksums. Beside each file this module writes, FILE.xxh64 lists in
+// xxh64sum's format the XXH64 of the file and, on a second line, that of the
+// file it replaced: the listing is renamed into place before the file, so a
+// crash between the two renames leaves a file the listing names either way.
+// A file whose hash is not listed is damaged (flipped bits on disk or in a
+// copy); one without a listing (copied alone, or older) is not checked.
+std::string checksum_path(const std::string& file) { return file + ".xxh64"; }
+
+std::vector<std::string> listed_hashes(const std::string& file) {
+  std::vector<std::string> out;
+  std::ifstream in(checksum_path(file));
+  for (std::string line; std::getline(in, line);) out.push_back(line.substr(0, line.find(' ')));
+  return out;
+}
+
+void verify_checksum(const std::string& file) {
+  const auto listed = listed_hashes(file);
+  if (listed.empty()) return;
+  const std::string actual = hex64(xxh64_file(file));
+  for (const auto& h : listed)
+    if (h == actual) return;
+  throw UserError(file + ": damaged: its XXH64 " + actual + " is not the one recorded in " + checksum_path(file) +
+                  " when it was written (" + listed.front() + "); restore it from a copy or start the run over");
+}
+
+// The archive at `file`, its tensors on `device`; a missing, damaged, truncated
+// or foreign file is a UserError naming it (`what`: what the file should be).
 void open_archive(torch::serialize::InputArchive& archive, const std::string& file, torch::Device device,
                   const std::string& what) {
   if (!fs::exists(file)) throw UserError(file + ": no " + what + " there");
+  verify_checksum(file);
   try {
     archive.load_from(file, device);
   } catch (const c10::Error& e) {
@@ -43,8 +76,12 @@ DatasetCard read_card(torch::serialize::InputArchive& archive, const std::string
 }
 
 void save_atomically(torch::serialize::OutputArchive& archive, const std::string& path) {
-  const std::string tmp = path + ".tmp";
+  const std::string tmp = path + ".tmp", name = fs::path(path).filename().string();
   archive.save_to(tmp);
+  std::string listing = hex64(xxh64_file(tmp)) + "  " + name + "\n";
+  const auto previous = listed_hashes(path);
+  if (fs::exists(path) && !previous.empty()) listing += previous.front() + "  " + name + "\n";
+  write_file_atomically(checksum_path(path), listing);
   fs::rename(tmp, path);  // a reader sees the previous file or this one, never half of one
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // Checkpoints: model and optimizer state, epoch and step, the resolved recipe
 // and the dataset card (vocabularies, tokenizers, classes), in one LibTorch
-// archive written to a temporary name and renamed. With the card a run folder
-// is self-contained: eval, generate (and later predict, translate) need no
-// prepared file to map tokens.
+// archive written to a temporary name and renamed, with its XXH64 beside it
+// (FILE.xxh64, xxh64sum's format) so that a damaged file is refused on every
+// read instead of loading. With the card a run folder is self-contained:
+// eval, generate, predict and translate need no prepared file to map tokens.
 #include <torch/torch.h>
 
 #include <map>

@@ -56,6 +56,11 @@ void set_autocast_dtype(c10::DeviceType t, at::ScalarType dtype) {
 
 }  // namespace
 
+RecurrenceInFp32::RecurrenceInFp32(c10::DeviceType device_type) {
+  if (autocast_enabled(device_type) && autocast_dtype(device_type) == at::kBFloat16)
+    guard_.emplace(c10::autocast_dispatch_keyset);
+}
+
 Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::Fp32;
   if (name == "bf16") return Precision::Bf16;

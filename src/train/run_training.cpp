@@ -12,16 +12,18 @@ namespace fs = std::filesystem;
 
 namespace parlance {
 
-OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log) {
+OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, torch::Device device, bool resume,
+                             spdlog::logger* log) {
   torch::set_num_threads(static_cast<int>(cfg.threads));
-  TaskContext ctx{comm.rank(), comm.size(), training_device(cfg, comm), resume, &comm, log};
+  TaskContext ctx{comm.rank(), comm.size(), device, resume, &comm, log};
   OpenedTraining t;
   t.task = make_task(cfg, ctx);
   t.session = std::make_unique<TrainSession>(comm, t.task->model(), ctx.device, session_options(cfg));
   return t;
 }
 
-TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume, const TrainProgressFn& progress) {
+TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, torch::Device device, bool resume,
+                            const TrainProgressFn& progress) {
   const int rank = comm.rank();
   const fs::path run = cfg.run_dir;
   if (rank == 0) fs::create_directories(run / "log");
@@ -32,7 +34,7 @@ TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool res
                                      (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), false);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
   log->flush_on(spdlog::level::info);  // a killed or aborted rank still leaves its log on disk
-  OpenedTraining t = open_training(cfg, comm, resume, log.get());
+  OpenedTraining t = open_training(cfg, comm, device, resume, log.get());
   TrainingResult r;
   r.history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);
   r.report = t.task->report();

@@ -18,7 +18,9 @@ struct OpenedTraining {
   std::unique_ptr<Task> task;
   std::unique_ptr<TrainSession> session;
 };
-OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, bool resume, spdlog::logger* log = nullptr);
+// `device`: where this rank trains (device_choice.h).
+OpenedTraining open_training(const TrainConfig& cfg, Communicator& comm, torch::Device device, bool resume,
+                             spdlog::logger* log = nullptr);
 
 struct TrainingResult {
   std::vector<MetricRow> history;  // one row per epoch trained by this call
@@ -28,7 +30,7 @@ struct TrainingResult {
 // `parlance train`: writes RUN/config.toml, logs to RUN/log/rankN.log, trains;
 // rank 0 also writes the task's report to RUN/valid_report.txt (and its
 // picture, if it has one, to RUN/valid_report.svg).
-TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, bool resume = false,
+TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, torch::Device device, bool resume = false,
                             const TrainProgressFn& progress = {});
 
 }  // namespace parlance

@@ -68,6 +68,7 @@ struct TrainConfig {
   double loss_scale = 65536.0;     // fp16: initial dynamic loss scale
   int64_t checkpoint_every = 0;  // steps; 0 = end of each epoch only
   int64_t log_every = 10;        // steps between rows of RUN/steps.jsonl (0: none)
+  double collective_timeout = 600;  // seconds one rank may wait in a collective before ending the job (0: forever)
   int64_t max_steps = 0;         // stop after this many steps in all (0 = no limit); for tests and smoke runs
   bool save_encoder = false;     // write RUN/encoder.pt (embedding + LSTM layers) for a classifier
   std::string init;              // start from these weights: a run folder, checkpoint or encoder.pt (vocabulary remapped)

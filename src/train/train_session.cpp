@@ -51,30 +51,6 @@ SessionOptions session_options(const TrainConfig& cfg) {
   return s;
 }
 
-void check_device_request(const TrainConfig& cfg) {
-  const bool have_cuda = torch::cuda::is_available();
-  if (cfg.device == "cuda" && !have_cuda)
-    throw UserError("train.device = \"cuda\", but this LibTorch sees no CUDA device (Debian's libtorch is CPU-only; "
-                    "build against the pip wheel's LibTorch on GPU machines)");
-  const bool cuda = cfg.device == "cuda" || (cfg.device == "auto" && have_cuda);
-  if (!cuda && cfg.precision != "fp32")
-    throw UserError("train.precision = \"" + cfg.precision + "\" needs a CUDA device; CPU training stays fp32");
-  if (!cuda && cfg.backend == "nccl")
-    throw UserError("train.backend = \"nccl\" needs CUDA tensors, but training runs on the CPU here");
-}
-
-torch::Device training_device(const TrainConfig& cfg, const Communicator& comm) {
-  check_device_request(cfg);
-  if (cfg.device == "cpu" || !torch::cuda::is_available()) return torch::kCPU;
-  const auto devices = static_cast<int>(torch::cuda::device_count());
-  return {torch::kCUDA, static_cast<c10::DeviceIndex>(comm.local_rank() % devices)};
-}
-
-std::string communicator_backend(const TrainConfig& cfg) {
-  if (cfg.backend == "auto" && cfg.device == "cpu") return "mpi";
-  return cfg.backend;
-}
-
 TrainSession::TrainSession(Communicator& comm, std::shared_ptr<Model> model, torch::Device device,
                            const SessionOptions& opts)
     : comm_(comm), model_(std::move(model)), device_(device), opts_(opts) {

@@ -34,14 +34,6 @@ struct SessionOptions {
 };
 SessionOptions session_options(const TrainConfig& cfg);
 
-// Throws UserError when the recipe asks for what this machine or this
-// LibTorch cannot do (CUDA, mixed precision or NCCL without a GPU).
-void check_device_request(const TrainConfig& cfg);
-// CPU, or the CUDA device of this rank's node-local rank.
-torch::Device training_device(const TrainConfig& cfg, const Communicator& comm);
-// The communicator a recipe asks for: train.backend, with "auto" meaning MPI
-// when the recipe pins training to the CPU.
-std::string communicator_backend(const TrainConfig& cfg);
 
 class TrainSession {
  public:

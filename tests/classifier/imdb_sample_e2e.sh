@@ -10,14 +10,15 @@ data="$root/../shared/data/imdb_sample/texts.csv"
 [ -f "$data" ] || { echo "SKIP: $data not found"; exit 77; }
 work=$1; rm -rf "$work"; mkdir -p "$work"
 mpi2() { "$root/launch/mpirun" 2 "$bin" "$@"; }
+cpu=(--set train.device=cpu)  # exact-resume semantics are the CPU's; GPU training is tests/train/gpu_training.sh
 mpi2 prep configs/imdb_sample_prep.toml --quiet --set prep.input="$data" --out "$work/is.h5"
 # The shipped recipes, the LM shortened to 3 epochs.
 lm=(--data "$work/is.h5" --set train.epochs=3)
-mpi2 train configs/imdb_sample_lm.toml "${lm[@]}" --run "$work/lm"
-mpi2 train configs/imdb_sample_lm.toml "${lm[@]}" --run "$work/lm_bwd" --set train.backwards=true
+mpi2 train configs/imdb_sample_lm.toml "${cpu[@]}" "${lm[@]}" --run "$work/lm"
+mpi2 train configs/imdb_sample_lm.toml "${cpu[@]}" "${lm[@]}" --run "$work/lm_bwd" --set train.backwards=true
 clas=configs/imdb_sample_clas.toml
-mpi2 train "$clas" --data "$work/is.h5" --run "$work/clas" --set train.init="$work/lm/encoder.pt"
-mpi2 train "$clas" --data "$work/is.h5" --run "$work/clas_bwd" --set train.init="$work/lm_bwd/encoder.pt" \
+mpi2 train "$clas" "${cpu[@]}" --data "$work/is.h5" --run "$work/clas" --set train.init="$work/lm/encoder.pt"
+mpi2 train "$clas" "${cpu[@]}" --data "$work/is.h5" --run "$work/clas_bwd" --set train.init="$work/lm_bwd/encoder.pt" \
   --set train.backwards=true
 
 last=$(tail -n 1 "$work/clas/metrics.jsonl")
@@ -81,9 +82,9 @@ for out, n in ((sys.argv[1], 2), (sys.argv[2], 5)):
 PY
 
 # An interrupted classifier run resumes to the same numbers as the uninterrupted one.
-mpi2 train "$clas" --data "$work/is.h5" --run "$work/part" --set train.init="$work/lm/encoder.pt" \
+mpi2 train "$clas" "${cpu[@]}" --data "$work/is.h5" --run "$work/part" --set train.init="$work/lm/encoder.pt" \
   --set train.max_steps=60
-mpi2 train "$clas" --data "$work/is.h5" --run "$work/part" --set train.init="$work/lm/encoder.pt" --resume
+mpi2 train "$clas" "${cpu[@]}" --data "$work/is.h5" --run "$work/part" --set train.init="$work/lm/encoder.pt" --resume
 /usr/bin/python3 - "$work/clas/metrics.jsonl" "$work/part/metrics.jsonl" <<'PY'
 import json, sys
 whole, part = ([json.loads(l) for l in open(f)] for f in sys.argv[1:])

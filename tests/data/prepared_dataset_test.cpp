@@ -50,6 +50,35 @@ TEST(PreparedDataset, ReadsVocabularyClassesAndTokenizer) {
   EXPECT_EQ(d.name(), "tiny");
 }
 
+void write_train_tokens(const std::string& path, const std::vector<int32_t>& ids) {
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hsize_t n = ids.size();
+  hid_t space = H5Screate_simple(1, &n, nullptr);
+  hid_t d = H5Dcreate2(f, prepared::tokens("train", "").c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT,
+                       H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, ids.data());
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Fclose(f);
+}
+
+TEST(PreparedDataset, TokenIdsOutsideTheVocabularyAreADamagedFileNamedWithThePosition) {
+  const std::string path = write_file("badids", prepared::kFormatVersion);
+  write_train_tokens(path, {2, 3, 0, 4, 1});  // 4 entries: id 4 is out of range
+  PreparedDataset d(path);
+  EXPECT_EQ(d.tokens("train", 0, 3), (std::vector<int32_t>{2, 3, 0}));
+  try {
+    d.tokens("train", 1, 4);
+    FAIL();
+  } catch (const UserError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("parlance_prepared_badids.h5: token 3 of split \"train\" is id 4, outside the vocabulary's 4 "
+                     "entries: the file is damaged"),
+              std::string::npos)
+        << m;
+  }
+}
+
 TEST(PreparedDataset, MissingSplitNamesTheFileAndTheKnownSplits) {
   PreparedDataset d(write_file("nosplit", prepared::kFormatVersion));
   try {

@@ -3,6 +3,10 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bin=${PARLANCE_BIN:-$root/build/parlance}
 
+# CUDA devices this parlance sees (from `parlance --version`): GPU tests skip
+# without one; CPU-semantics tests (bit-exact resume) pin train.device = cpu.
+cuda_devices() { "$bin" --version | sed -n 's/.*; \([0-9]*\) CUDA devices\{0,1\};.*/\1/p' | grep . || echo 0; }
+
 # prep_human_numbers WORK: writes the human-numbers corpus to WORK/hn and its
 # prepared form (2 ranks) to WORK/hn.h5.
 prep_human_numbers() {

@@ -41,6 +41,24 @@ TEST(AutocastScope, LowersMatmulsKeepsLossAndRegularizersFp32AndRestoresOnExit) 
   }
 }
 
+TEST(RecurrenceInFp32, TurnsBf16AutocastOffInsideAndLeavesFp16AndFp32Alone) {
+  auto x = torch::randn({3, 4}), w = torch::randn({5, 4});
+  {
+    AutocastScope scope(torch::kCPU, Precision::Bf16);
+    {
+      RecurrenceInFp32 fp32(torch::kCPU);
+      EXPECT_TRUE(fp32.active());
+      EXPECT_EQ(torch::linear(x, w).scalar_type(), torch::kFloat32);
+    }
+    EXPECT_EQ(torch::linear(x, w).scalar_type(), torch::kBFloat16);  // autocast is back after the guard
+    RecurrenceInFp32 cuda_only(torch::kCUDA);  // another device type's autocast is off: nothing to do
+    EXPECT_FALSE(cuda_only.active());
+  }
+  RecurrenceInFp32 none(torch::kCPU);
+  EXPECT_FALSE(none.active());
+  EXPECT_EQ(torch::linear(x, w).scalar_type(), torch::kFloat32);
+}
+
 // Gradients of sum(w * k) are k: easy to check after scaling.
 std::vector<torch::Tensor> params_with_grads(double scale, float poison = 0) {
   auto a = torch::ones({3}).requires_grad_(true), b = torch::ones({2, 2}).requires_grad_(true);

@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 digest=${DIGEST_BIN:?}
 work=$1; rm -rf "$work"; mkdir -p "$work"
 prep_human_numbers "$work"
-common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
+common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.device=cpu --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" --set train.save_encoder=true > "$work/a.out"
 [ -s "$work/a/encoder.pt" ] || { echo "FAIL: no encoder.pt"; exit 1; }
 # Stop at step 30 (epoch 0 has ~45 steps), then resume to the end.
@@ -67,14 +67,34 @@ set -e
 grep -q "injected failure" "$work/c.err" || { echo "FAIL: original error not shown"; cat "$work/c.err"; exit 1; }
 [ -s "$work/c/log/rank0.log" ] && [ -s "$work/c/log/rank1.log" ] || { echo "FAIL: rank logs lost in the abort"; exit 1; }
 echo "failure on rank 1: every rank stopped (exit $rc), logs kept"
-# A damaged checkpoint on --resume is one clear line, not an internal error.
-head -c 1000 "$work/b/checkpoints/last.pt" > "$work/b/checkpoints/cut.pt"
-mv "$work/b/checkpoints/cut.pt" "$work/b/checkpoints/last.pt"
-set +e
-timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume > "$work/t.out" 2> "$work/t.err"
-rc=$?
-set -e
-[ $rc -eq 1 ] || { echo "FAIL: truncated checkpoint gave exit $rc"; cat "$work/t.err"; exit 1; }
-grep -q "parlance: error: .*last.pt: unreadable" "$work/t.err" || { echo "FAIL: no clear error"; cat "$work/t.err"; exit 1; }
-! grep -q "internal error" "$work/t.err" || { echo "FAIL: internal error for a damaged checkpoint"; exit 1; }
-echo "truncated checkpoint on --resume: $(grep -m1 'parlance: error' "$work/t.err" | cut -c1-120)"
+# Damaged checkpoints are one clear line, not an internal error and not a
+# silent load: one byte flipped inside a tensor (caught by the XXH64 written
+# beside it) on --resume and in eval; a truncated file, with and without its
+# checksum listing.
+expect_refused() {  # expect_refused PATTERN COMMAND...
+  local pattern=$1; shift
+  set +e
+  timeout 120 "$@" > "$work/t.out" 2> "$work/t.err"
+  local rc=$?
+  set -e
+  [ $rc -eq 1 ] || { echo "FAIL: damaged checkpoint gave exit $rc ($*)"; cat "$work/t.err"; exit 1; }
+  grep -q "parlance: error: .*last.pt: $pattern" "$work/t.err" || { echo "FAIL: no clear error"; cat "$work/t.err"; exit 1; }
+  ! grep -q "internal error" "$work/t.err" || { echo "FAIL: internal error for a damaged checkpoint"; exit 1; }
+  echo "damaged checkpoint: $(grep -m1 'parlance: error' "$work/t.err" | cut -c1-150)"
+}
+(cd "$work/b/checkpoints" && { xxh64sum -c last.pt.xxh64 2>/dev/null || true; } | head -1 | grep -q "last.pt: OK") \
+  || { echo "FAIL: last.pt.xxh64 does not check with xxh64sum"; exit 1; }
+/usr/bin/python3 - "$work/b/checkpoints/last.pt" <<'PY'
+import sys
+with open(sys.argv[1], "r+b") as f:  # a byte in the middle of the file: inside the weights
+    f.seek(f.seek(0, 2) // 2)
+    b = f.read(1)
+    f.seek(-1, 1)
+    f.write(bytes([b[0] ^ 0x10]))
+PY
+expect_refused "damaged: its XXH64" "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume
+expect_refused "damaged: its XXH64" "$bin" eval "$work/b"
+head -c 1000 "$work/a/checkpoints/last.pt" > "$work/b/checkpoints/last.pt"
+expect_refused "damaged: its XXH64" "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume
+rm "$work/b/checkpoints/last.pt.xxh64"
+expect_refused "unreadable" "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --resume

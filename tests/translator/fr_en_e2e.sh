@@ -23,7 +23,7 @@ awk -F'\t' '/^Wh[^\t]*\?\t/ && n++ < 4000 { print tolower($2) }' "$pairs" > "$wo
 fasttext skipgram -input "$work/fr.txt" -output "$work/fr" -dim 32 -minCount 2 -epoch 2 -thread 1 -verbose 0
 [ -s "$work/fr.bin" ]
 
-recipe=(configs/fr_en_attn.toml --data "$work/fr_en.h5"
+recipe=(configs/fr_en_attn.toml --data "$work/fr_en.h5" --set train.device=cpu
   --set train.direction=src_to_tgt --set model.src_vectors="$vec" --set model.tgt_vectors="$work/fr.bin"
   --set model.hidden=48 --set train.epochs=4 --set train.teacher_forcing_epochs=3 --set train.lr=0.01)
 out=$(mpi2 train "${recipe[@]}" --run "$work/attn")
