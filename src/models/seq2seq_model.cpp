@@ -6,14 +6,24 @@
 
 namespace parlance {
 
+namespace {
+
+// Every tensor of a state that has the batch at dim 1.
+template <class F>
+void each_batch_tensor(DecoderState& s, F&& f) {
+  for (torch::Tensor* t : {&s.hidden, &s.source.outputs, &s.source.mask, &s.source.keys})
+    if (t->defined()) f(*t);
+}
+
+}  // namespace
+
 void Seq2SeqModel::select(DecoderState& state, const torch::Tensor& index) const {
-  auto keep = [&](torch::Tensor& t) {
-    if (t.defined()) t = t.index_select(1, index);
-  };
-  keep(state.hidden);
-  keep(state.source.outputs);
-  keep(state.source.mask);
-  keep(state.source.keys);
+  each_batch_tensor(state, [&](torch::Tensor& t) { t = t.index_select(1, index); });
+}
+
+void Seq2SeqModel::keep_first(DecoderState& state, int64_t rows) const {
+  each_batch_tensor(state, [&](torch::Tensor& t) { t = t.narrow(1, 0, rows); });
+  state.hidden = state.hidden.contiguous();  // the recurrent layers' state input
 }
 
 const std::map<std::string, Seq2SeqFactory>& seq2seq_registry() {

@@ -63,6 +63,9 @@ class Seq2SeqModel : public Model {
   virtual DecoderStep step(DecoderState& state, const torch::Tensor& prev) = 0;
   // Keeps rows `index` (B') of the state, in that order (beam search).
   virtual void select(DecoderState& state, const torch::Tensor& index) const;
+  // Keeps the first `rows` rows of the state, as views (teacher forcing drops
+  // rows whose target has ended; decoding.h).
+  virtual void keep_first(DecoderState& state, int64_t rows) const;
 
   // The embeddings pretrained vectors go into.
   virtual torch::nn::Embedding& source_embedding() = 0;

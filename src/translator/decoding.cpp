@@ -2,16 +2,45 @@
 
 namespace parlance {
 
-torch::Tensor decode_for_training(Seq2SeqModel& model, DecoderState state, const torch::Tensor& tgt,
-                                  const std::vector<bool>& forced, int64_t bos) {
+namespace {
+
+torch::Tensor full_precision(const torch::Tensor& logits) {
+  const bool reduced = logits.scalar_type() == torch::kHalf || logits.scalar_type() == torch::kBFloat16;
+  return reduced ? logits.to(torch::kFloat32) : logits;
+}
+
+}  // namespace
+
+Seq2SeqLossSum teacher_forced_loss(Seq2SeqModel& model, DecoderState state, const torch::Tensor& tgt,
+                                   const std::vector<bool>& forced, int64_t bos, int64_t pad) {
   const int64_t T = tgt.size(0), B = tgt.size(1);
+  // Longest target first (stable: ties keep the batch order), so the rows
+  // still running at any position are a prefix of the batch.
+  const auto [lengths, order] = torch::sort(tgt.ne(pad).sum(0), /*stable=*/true, /*dim=*/0, /*descending=*/true);
+  const torch::Tensor host_lengths = lengths.to(torch::kCPU);
+  const int64_t* len = host_lengths.data_ptr<int64_t>();
+  model.select(state, order);
+  const torch::Tensor targets = tgt.index_select(1, order);
   torch::Tensor prev = torch::full({B}, bos, tgt.options());
-  std::vector<torch::Tensor> logits;
+  std::vector<torch::Tensor> logits, wanted;
+  int64_t live = B;
   for (int64_t t = 0; t < T; ++t) {
+    int64_t still = live;
+    while (still > 0 && len[still - 1] <= t) --still;
+    if (still == 0) break;
+    if (still < live) model.keep_first(state, still), prev = prev.narrow(0, 0, still);
+    live = still;
+    const torch::Tensor target = targets[t].narrow(0, 0, live);
     logits.push_back(model.step(state, prev).logits);
-    if (t + 1 < T) prev = forced[static_cast<size_t>(t)] ? tgt[t] : logits.back().detach().argmax(1);
+    wanted.push_back(target);
+    if (t + 1 < T) prev = forced[static_cast<size_t>(t)] ? target : logits.back().detach().argmax(1);
   }
-  return torch::stack(logits);
+  const torch::Tensor sum = torch::nn::functional::cross_entropy(
+      full_precision(torch::cat(logits)), torch::cat(wanted),
+      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+  int64_t count = 0;
+  for (int64_t b = 0; b < B; ++b) count += len[b];
+  return {sum, count};
 }
 
 GreedyResult greedy_decode(Seq2SeqModel& model, DecoderState state, int64_t bos, int64_t eos, int64_t pad,
@@ -48,8 +77,7 @@ torch::Tensor fit_length(const torch::Tensor& x, int64_t len, double value) {
 }  // namespace
 
 Seq2SeqLossSum seq2seq_loss(const torch::Tensor& logits, const torch::Tensor& tgt, int64_t pad) {
-  torch::Tensor l = fit_length(logits, tgt.size(0), 0.0);
-  if (l.scalar_type() == torch::kHalf || l.scalar_type() == torch::kBFloat16) l = l.to(torch::kFloat32);
+  const torch::Tensor l = full_precision(fit_length(logits, tgt.size(0), 0.0));
   const torch::Tensor sum = torch::nn::functional::cross_entropy(
       l.reshape({-1, l.size(2)}), tgt.reshape({-1}),
       torch::nn::functional::CrossEntropyFuncOptions().ignore_index(pad).reduction(torch::kSum));

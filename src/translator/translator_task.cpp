@@ -103,8 +103,8 @@ StepLoss TranslatorTask::step(int64_t i) {
   const torch::Tensor tgt = b.tgt.to(ctx_.device);
   const double p = teacher_forcing_probability(cfg_.translator.teacher_forcing_epochs, epoch_, i, steps_in_epoch(epoch_));
   const std::vector<bool> forced = teacher_forcing_draws(p, tgt.size(0), cfg_.seed, epoch_, i);
-  const torch::Tensor logits = decode_for_training(*model_, model_->encode(b.src.to(ctx_.device)), tgt, forced, target_.ids.bos);
-  const Seq2SeqLossSum loss = seq2seq_loss(logits, tgt, target_.ids.pad);
+  const Seq2SeqLossSum loss =
+      teacher_forced_loss(*model_, model_->encode(b.src.to(ctx_.device)), tgt, forced, target_.ids.bos, target_.ids.pad);
   // Σ over this rank / (global tokens / ranks): the reducer's mean over ranks
   // then gives the global batch's mean loss gradient (see the header).
   const double per_rank_share = static_cast<double>(global_tokens_[static_cast<size_t>(i)]) / ctx_.world;

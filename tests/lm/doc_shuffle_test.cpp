@@ -37,6 +37,8 @@ std::string write_split(const std::vector<int64_t>& lengths) {
   H5Gclose(g);
   H5Fclose(f);
   H5File w(path, H5File::Mode::ReadWrite);
+  w.create_group(prepared::vocab_group(""));
+  w.write_strings(prepared::itos(""), std::vector<std::string>(tokens.size(), "w"));  // every id in range
   w.set_attr("/", "format", prepared::kFormat);
   w.set_attr("/", "format_version", prepared::kFormatVersion);
   return path;

@@ -47,12 +47,66 @@ torch::Tensor one_hot_rows(const std::vector<int64_t>& best, int64_t V) {
 TEST(Decoding, TeacherForcingFeedsTheTargetOrTheArgmax) {
   TableModel m(one_hot_rows({7, 8, 9, 3}, 10));
   const torch::Tensor tgt = torch::tensor({4, 5, 6, 3}, torch::kInt64).unsqueeze(1);
-  decode_for_training(m, m.encode(torch::zeros({2, 1}, torch::kInt64)), tgt, {true, false, true, true}, 2);
+  teacher_forced_loss(m, m.encode(torch::zeros({2, 1}, torch::kInt64)), tgt, {true, false, true, true}, 2, 1);
   ASSERT_EQ(m.inputs.size(), 4u);
   EXPECT_EQ(m.inputs[0].item<int64_t>(), 2);  // xxbos
   EXPECT_EQ(m.inputs[1].item<int64_t>(), 4);  // forced: the target of position 0
   EXPECT_EQ(m.inputs[2].item<int64_t>(), 8);  // not forced: the prediction at position 1
   EXPECT_EQ(m.inputs[3].item<int64_t>(), 6);
+}
+
+TEST(Decoding, RowsLeaveTheTrainingLoopAfterTheirLastRealTargetToken) {
+  TableModel m(one_hot_rows({7, 8, 9, 3}, 10));
+  // Targets of lengths 2, 4 and 3 (pad 1 after): the longest row goes first.
+  const torch::Tensor tgt = torch::tensor({{4, 4, 4}, {3, 5, 5}, {1, 6, 3}, {1, 3, 1}}, torch::kInt64);
+  const Seq2SeqLossSum l =
+      teacher_forced_loss(m, m.encode(torch::zeros({2, 3}, torch::kInt64)), tgt, {true, true, true, true}, 2, 1);
+  ASSERT_EQ(m.inputs.size(), 4u);
+  std::vector<int64_t> rows;
+  for (const auto& x : m.inputs) rows.push_back(x.size(0));
+  EXPECT_EQ(rows, (std::vector<int64_t>{3, 3, 2, 1}));
+  EXPECT_EQ(m.inputs[3][0].item<int64_t>(), 6) << "the longest row (column 1) runs alone at the end";
+  EXPECT_EQ(l.count, 9);
+}
+
+// A real model in fp64: the loss and every gradient equal those of running
+// every row through every position and scoring with seq2seq_loss.
+TEST(Decoding, DroppingFinishedRowsChangesNoLossAndNoGradient) {
+  struct Fp64 {
+    Fp64() { torch::set_default_dtype(caffe2::TypeMeta::Make<double>()); }
+    ~Fp64() { torch::set_default_dtype(caffe2::TypeMeta::Make<float>()); }
+  } fp64;
+  torch::manual_seed(3);
+  Seq2SeqSpec spec;
+  spec.arch = "seq2seq_attn";
+  spec.src_vocab = 20, spec.tgt_vocab = 25, spec.src_emb = 6, spec.tgt_emb = 8, spec.hidden = 5, spec.bidirectional = true;
+  auto model = make_seq2seq_model(spec);
+  model->eval();  // no dropout: both paths see the same function
+  const torch::Tensor src = torch::randint(4, 20, {6, 4}, torch::kInt64);
+  torch::Tensor tgt = torch::randint(4, 25, {7, 4}, torch::kInt64);
+  const std::vector<int64_t> lens = {3, 7, 1, 5};
+  for (int64_t b = 0; b < 4; ++b) tgt.narrow(0, lens[b], 7 - lens[b]).select(1, b).fill_(1);
+  const std::vector<bool> forced = {true, false, false, true, false, true, true};
+
+  const Seq2SeqLossSum fast = teacher_forced_loss(*model, model->encode(src), tgt, forced, 2, 1);
+  fast.sum.backward();
+  std::vector<torch::Tensor> fast_grads;
+  for (auto& p : model->parameters()) fast_grads.push_back(p.grad().clone()), p.mutable_grad().zero_();
+
+  DecoderState state = model->encode(src);
+  torch::Tensor prev = torch::full({4}, 2, torch::kInt64);
+  std::vector<torch::Tensor> logits;
+  for (int64_t t = 0; t < 7; ++t) {
+    logits.push_back(model->step(state, prev).logits);
+    prev = forced[static_cast<size_t>(t)] ? tgt[t] : logits.back().detach().argmax(1);
+  }
+  const Seq2SeqLossSum full = seq2seq_loss(torch::stack(logits), tgt, 1);
+  full.sum.backward();
+  EXPECT_EQ(fast.count, full.count);
+  EXPECT_NEAR(fast.sum.item<double>(), full.sum.item<double>(), 1e-10);
+  const auto params = model->parameters();
+  for (size_t i = 0; i < params.size(); ++i)
+    EXPECT_TRUE(torch::allclose(fast_grads[i], params[i].grad(), 1e-9, 1e-12)) << "parameter " << i;
 }
 
 TEST(Decoding, GreedyStopsAtEosAndZeroesLaterLogits) {
