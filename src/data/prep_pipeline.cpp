@@ -245,8 +245,10 @@ class ShardBuilder {
   std::vector<uint32_t> ids_;
 };
 
-// The text SentencePiece learns from: the first `sp_sample_mb` of the corpus
-// in global order, read by rank 0 alone, so it is the same for any rank count.
+// The text SentencePiece learns from: the first `sp_sample_mb` of the
+// documents of the vocabulary's splits (prep.vocab_splits: by default not
+// valid or test, which would leak evaluation text into the pieces), in global
+// order, read by rank 0 alone, so it is the same for any rank count.
 std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpus& corpus,
                                               const std::vector<uint64_t>& data_begin, size_t stream) {
   std::vector<std::string> texts;
@@ -259,6 +261,7 @@ std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpu
     read_documents(cfg, corpus, parser, src, data_begin[i], src.size, tgt.get(),
                    [&](const std::vector<Document>& docs, size_t, size_t) {
                      for (const auto& d : docs) {
+                       if (!cfg.counts_for_vocab(corpus.splits[static_cast<size_t>(d.split)])) continue;
                        const auto& fields = stream == 0 ? d.fields : d.tgt_fields;
                        std::string text;
                        for (auto f : fields) text.append(text.empty() ? "" : " ").append(f);
