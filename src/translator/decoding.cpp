@@ -28,8 +28,11 @@ Seq2SeqLossSum teacher_forced_loss(Seq2SeqModel& model, DecoderState state, cons
     int64_t still = live;
     while (still > 0 && len[still - 1] <= t) --still;
     if (still == 0) break;
-    if (still < live) model.keep_first(state, still), prev = prev.narrow(0, 0, still);
-    live = still;
+    if (still < live) {
+      model.keep_first(state, still);
+      prev = prev.narrow(0, 0, still);
+      live = still;
+    }
     const torch::Tensor target = targets[t].narrow(0, 0, live);
     logits.push_back(model.step(state, prev).logits);
     wanted.push_back(target);
