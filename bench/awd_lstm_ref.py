@@ -6,8 +6,9 @@ embedding matrix, locked dropouts, DropConnect on the hidden-to-hidden weights
 with PyTorch's LSTM op, tied decoder, cross-entropy + AR + TAR, clipping,
 AdamW.
 
-  awd_lstm_ref.py step VOCAB EMB HIDDEN LAYERS BS BPTT STEPS THREADS
-      tokens/s of the training step on random tokens (bench/train).
+  awd_lstm_ref.py step VOCAB EMB HIDDEN LAYERS BS BPTT STEPS THREADS [cpu|cuda] [fp32|bf16]
+      tokens/s of the training step on random tokens (bench/train,
+      bench/gpu_step); on CUDA with fused AdamW and no host sync in the loop.
   awd_lstm_ref.py train RECIPE.toml --data FILE.h5 --out RESULT.json
           [--device cpu|cuda] [--precision fp32|bf16] [--seed N]
       trains a parlance recipe ([model], [train]; one_cycle or constant lr) on
@@ -96,32 +97,40 @@ def lm_loss(logits, targets, raw, dropped, alpha, beta):
 
 
 def bench_step(argv):
-    vocab, emb, hidden, layers, bs, bptt, steps, threads = map(int, argv)
+    vocab, emb, hidden, layers, bs, bptt, steps, threads = map(int, argv[:8])
+    device = torch.device(argv[8] if len(argv) > 8 else 'cpu')
+    precision = argv[9] if len(argv) > 9 else 'fp32'
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    model = AwdLstm(vocab, emb, hidden, layers, 0.5)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.8, 0.99), weight_decay=0.01)
-    tokens = torch.randint(0, vocab, (bptt + 1, bs))
+    model = AwdLstm(vocab, emb, hidden, layers, 0.5).to(device)
+    fused = {'fused': True} if device.type == 'cuda' else {}
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.8, 0.99), weight_decay=0.01, **fused)
+    tokens = torch.randint(0, vocab, (bptt + 1, bs), device=device)
     state = model.init_state(bs)
+    autocast = (lambda: torch.autocast('cuda', dtype=torch.bfloat16)) if precision == 'bf16' else contextlib.nullcontext
 
     def step(state):
         state = [(h.detach(), c.detach()) for h, c in state]
-        logits, raw, dropped, state = model(tokens[:-1], state)
-        loss, _ = lm_loss(logits, tokens[1:], raw, dropped, 2.0, 1.0)
+        with autocast():
+            logits, raw, dropped, state = model(tokens[:-1], state)
+            loss, _ = lm_loss(logits.float(), tokens[1:], raw.float(), dropped.float(), 2.0, 1.0)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 0.12)
         opt.step()
         opt.zero_grad()
-        return state
+        return state, loss.detach()
 
     for _ in range(3):
-        state = step(state)
+        state, last = step(state)
+    last.item()
     t0 = time.perf_counter()
     for _ in range(steps):
-        state = step(state)
+        state, last = step(state)
+    last.item()  # waits for the device's queue
     secs = time.perf_counter() - t0
-    print(json.dumps({'impl': 'pytorch-python', 'ranks': 1, 'tokens_per_s_per_rank': steps * bptt * bs / secs,
-                      'tokens_per_s': steps * bptt * bs / secs, 'seconds': secs}))
+    print(json.dumps({'impl': 'pytorch-python', 'ranks': 1, 'device': str(device), 'precision': precision,
+                      'tokens_per_s_per_rank': steps * bptt * bs / secs, 'tokens_per_s': steps * bptt * bs / secs,
+                      'seconds': secs, 'ms_per_step': 1000 * secs / steps}))
 
 
 # --- training a recipe -------------------------------------------------------
