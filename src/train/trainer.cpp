@@ -134,10 +134,14 @@ class Checkpointer {
 };
 
 // Loads the checkpoint into the session; returns the position and the
-// running loss sums of this rank. The task's state is restored only mid-epoch:
-// at an epoch's step 0, begin_epoch() alone determines it.
+// running loss sums of this rank, and (written_by) the rank count that wrote
+// it. The task's state is restored only mid-epoch: at an epoch's step 0,
+// begin_epoch() alone determines it, which is why a checkpoint at an epoch
+// boundary resumes with any number of ranks (elastic), while one from inside
+// an epoch needs the same count (each rank's share of the epoch — the LM's
+// streams, a batch slice — is cut for that count).
 Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& ses, Task& task, double& sum,
-                     double& count) {
+                     double& count, int64_t& written_by) {
   const int rank = comm.rank(), world = comm.size();
   std::vector<std::string> names = {"position", "rng", "sums"};
   for (const auto& n : task.state_names()) names.push_back(n);
@@ -146,10 +150,14 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
   ResumeState x;  // every rank reads the same file: a damaged or mismatched one is an error all agree on
   mpi::collectively([&] { x = restore_checkpoint(ckpt, ses.model(), ses.optimizer(), names, task.dataset_card()); });
   auto p = x["position"];
-  if (p[3].item<int64_t>() != world)
-    throw UserError(ckpt + ": written by " + std::to_string(p[3].item<int64_t>()) + " ranks; resume with the same number (" +
-                    std::to_string(world) + " now)");
+  written_by = p[3].item<int64_t>();
+  if (written_by != world && p[1].item<int64_t>() != 0)
+    throw AgreedError(ckpt + ": written by " + std::to_string(written_by) + " ranks in the middle of epoch " +
+                      std::to_string(p[0].item<int64_t>()) + "; resume it with " + std::to_string(written_by) +
+                      " ranks (" + std::to_string(world) + " now). A checkpoint from an epoch's end resumes with any number");
+  // A rank the writing job did not have keeps the dropout seed the session gave it.
   auto restore_rng = [&](torch::Device d, const torch::Tensor& all) {
+    if (rank >= written_by) return;
     at::Generator gen = default_generator(d);
     std::lock_guard<std::mutex> lock(gen.mutex());
     gen.set_state(all[rank].cpu().contiguous());
@@ -160,8 +168,8 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
   Position pos{p[0].item<int64_t>(), p[1].item<int64_t>(), p[2].item<int64_t>()};
   task.begin_epoch(pos.epoch);
   if (pos.next_step > 0) task.restore_state(x, rank);
-  sum = x["sums"][rank][0].item<double>();
-  count = x["sums"][rank][1].item<double>();
+  sum = rank < written_by ? x["sums"][rank][0].item<double>() : 0.0;
+  count = rank < written_by ? x["sums"][rank][1].item<double>() : 0.0;
   return pos;
 }
 
@@ -188,6 +196,14 @@ std::vector<StageSteps> plan_stages(const LoopSpec& spec, const Task& task, int6
     out.push_back(s);
   }
   return out;
+}
+
+// Optimizer steps of the epochs before `epoch` (a resume with another rank
+// count places the schedule there: the steps per epoch changed with it).
+int64_t steps_before(const Task& task, int64_t epoch, int64_t accumulate) {
+  int64_t n = 0;
+  for (int64_t e = 0; e < epoch; ++e) n += (task.steps_in_epoch(e) + accumulate - 1) / accumulate;
+  return n;
 }
 
 size_t stage_of(const std::vector<StageSteps>& stages, int64_t epoch) {
@@ -231,11 +247,19 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
   double start_sum = 0, start_count = 0;
   bool epoch_begun = false;
   if (resume) {
-    pos = resume_from(ckpt.path(), comm, ses, task, start_sum, start_count);
+    int64_t written_by = world;
+    pos = resume_from(ckpt.path(), comm, ses, task, start_sum, start_count, written_by);
     epoch_begun = true;
     if (rank == 0)
       std::printf("resuming %s at epoch %lld, step %lld\n", ckpt.path().c_str(), static_cast<long long>(pos.epoch),
                   static_cast<long long>(pos.next_step));
+    if (written_by != world) {
+      pos.global_step = steps_before(task, pos.epoch, accumulate);
+      if (rank == 0)
+        std::printf("the checkpoint was written by %lld rank(s); training goes on with %d from this epoch boundary "
+                    "(global batch %d x bs; the schedule resumes at step %lld of the plan for %d rank(s))\n",
+                    static_cast<long long>(written_by), world, world, static_cast<long long>(pos.global_step), world);
+    }
   }
   // The recipe goes into the run folder only once the run is sure to start
   // (a refused resume leaves the folder as it was).

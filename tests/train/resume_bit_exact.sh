@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # resume_bit_exact.sh WORKDIR: a run stopped mid-epoch and resumed ends with
-# exactly the weights of an uninterrupted run (CPU, 2 ranks); and a failure on
-# one rank stops every rank promptly with the original error.
+# exactly the weights of an uninterrupted run (CPU, 2 ranks); checkpoints from
+# an epoch's end resume with another rank count; damaged checkpoints are
+# refused; a failure on one rank stops every rank promptly with the original
+# error.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 digest=${DIGEST_BIN:?}
@@ -56,6 +58,29 @@ grep -q "was trained on other data than this run's dataset: the vocabulary has [
 [ "$(grep -c 'parlance: error' "$work/v.err")" = 1 ] || { echo "FAIL: the error is not printed once"; exit 1; }
 cmp -s "$work/b/config.toml" "$work/b.config.before" || { echo "FAIL: the refused resume rewrote config.toml"; exit 1; }
 echo "resume on another vocabulary: refused with one line, run folder untouched"
+# Elastic resume: a checkpoint from an epoch's end continues with another rank
+# count (2 → 1) from that boundary; one from inside an epoch is refused with
+# one line (each rank's share of an epoch is cut for the count that wrote it).
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/f" --set train.epochs=1 > /dev/null
+epoch0_steps=$(tail -n 1 "$work/f/steps.jsonl" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["step"])')
+rm -rf "$work/f"
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/f" --set train.max_steps="$epoch0_steps" > /dev/null
+"$bin" train "${common[@]}" --run "$work/f" --resume > "$work/f.out"
+grep -q "the checkpoint was written by 2 rank(s); training goes on with 1 from this epoch boundary" "$work/f.out" \
+  || { echo "FAIL: no elastic resume"; cat "$work/f.out"; exit 1; }
+/usr/bin/python3 - "$work/f/metrics.jsonl" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [(r["epoch"], r["ranks"]) for r in rows] == [(0, 2), (1, 1)], rows
+PY
+"$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/g" --set train.max_steps=5 > /dev/null
+set +e
+"$bin" train "${common[@]}" --run "$work/g" --resume > /dev/null 2> "$work/g.err"
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q "written by 2 ranks in the middle of epoch 0; resume it with 2 ranks (1 now)" "$work/g.err" \
+  || { echo "FAIL: mid-epoch resume with another rank count (exit $rc)"; cat "$work/g.err"; exit 1; }
+echo "elastic resume: epoch boundary 2 → 1 rank(s) continues; mid-epoch refused with one line"
 # One rank fails at step 3: all ranks must exit non-zero, quickly, with the error shown.
 set +e
 PARLANCE_FAIL_RANK=1 PARLANCE_FAIL_STEP=3 timeout 120 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/c" \
