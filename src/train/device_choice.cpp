@@ -17,6 +17,8 @@ bool nccl_compiled_in() {
 #endif
 }
 
+int visible_gpus() { return torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0; }
+
 std::string plural(int n, const std::string& what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
 
 void check_cpu_request(const TrainConfig& cfg) {
@@ -62,21 +64,21 @@ NodeFacts this_node() {
   NodeFacts n;
   n.local_rank = mpi::local_rank();
   n.local_size = mpi::local_size();
-  n.visible_gpus = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  n.visible_gpus = visible_gpus();
   n.gpus_shared = mpi::allreduce_max(static_cast<uint64_t>(n.visible_gpus > 0 && n.local_size > n.visible_gpus)) > 0;
   n.nccl_built = nccl_compiled_in();
   return n;
 }
 
 std::string devices_summary() {
-  const int gpus = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  const int gpus = visible_gpus();
   return std::string("LibTorch ") + TORCH_VERSION + "; " + (gpus ? plural(gpus, "CUDA device") : "no CUDA device") +
          "; NCCL " + (nccl_compiled_in() ? "built in" : "not built in");
 }
 
 void check_device_request(const TrainConfig& cfg) {
   NodeFacts local;
-  local.visible_gpus = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+  local.visible_gpus = visible_gpus();
   local.nccl_built = nccl_compiled_in();
   choose_device(cfg, local);  // GPU sharing is judged later, with every rank's facts
 }
