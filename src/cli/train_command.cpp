@@ -97,7 +97,7 @@ Command add_train(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   a->recipe.add_to(app, "run folder; overrides train.run");
-  app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe, same rank count)");
+  app.add_flag("--resume", a->resume, "continue from RUN/checkpoints/last.pt (same recipe; same rank count, unless it was written at an epoch's end)");
   app.add_flag("--auto-resume", a->auto_resume,
                "continue from RUN/checkpoints/last.pt when it exists, else start fresh (for job scripts that requeue)");
   app.add_flag("--overwrite", a->overwrite, "start over in a run folder that holds a run (its metrics, logs and checkpoints go)");

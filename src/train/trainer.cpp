@@ -180,6 +180,11 @@ struct StageSteps {
   int64_t first_epoch = 0, first_step = 0, steps_per_epoch = 0, total_steps = 1;
 };
 
+// Optimizer steps of epoch `e`: its micro-batches in windows of `accumulate`.
+int64_t optimizer_steps(const Task& task, int64_t e, int64_t accumulate) {
+  return (task.steps_in_epoch(e) + accumulate - 1) / accumulate;
+}
+
 std::vector<StageSteps> plan_stages(const LoopSpec& spec, const Task& task, int64_t accumulate) {
   if (spec.stages.empty()) throw UserError("training needs at least one stage");
   std::vector<StageSteps> out;
@@ -187,7 +192,7 @@ std::vector<StageSteps> plan_stages(const LoopSpec& spec, const Task& task, int6
   for (const LoopStage& st : spec.stages) {
     StageSteps s{epoch, step, 0, 1};
     for (int64_t e = epoch; e < epoch + st.epochs; ++e) {
-      const int64_t n = (task.steps_in_epoch(e) + accumulate - 1) / accumulate;
+      const int64_t n = optimizer_steps(task, e, accumulate);
       s.steps_per_epoch = std::max(s.steps_per_epoch, n);
       step += n;
     }
@@ -202,7 +207,7 @@ std::vector<StageSteps> plan_stages(const LoopSpec& spec, const Task& task, int6
 // count places the schedule there: the steps per epoch changed with it).
 int64_t steps_before(const Task& task, int64_t epoch, int64_t accumulate) {
   int64_t n = 0;
-  for (int64_t e = 0; e < epoch; ++e) n += (task.steps_in_epoch(e) + accumulate - 1) / accumulate;
+  for (int64_t e = 0; e < epoch; ++e) n += optimizer_steps(task, e, accumulate);
   return n;
 }
 

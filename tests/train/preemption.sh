@@ -10,7 +10,7 @@ source "$(dirname "$0")/common.sh"
 digest=${DIGEST_BIN:?}
 work=$1; rm -rf "$work"; mkdir -p "$work"
 prep_human_numbers "$work"
-common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.device=cpu --set train.epochs=3 --set model.layers=2 --set model.hidden=64)
+small_cpu_lm "$work" 3
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" > "$work/a.out"
 
 # The run to preempt, in the background; signal its ranks once epoch 0 is logged.

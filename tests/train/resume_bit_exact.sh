@@ -9,7 +9,7 @@ source "$(dirname "$0")/common.sh"
 digest=${DIGEST_BIN:?}
 work=$1; rm -rf "$work"; mkdir -p "$work"
 prep_human_numbers "$work"
-common=(configs/human_numbers_lm.toml --data "$work/hn.h5" --set train.device=cpu --set train.epochs=2 --set model.layers=2 --set model.hidden=64)
+small_cpu_lm "$work" 2
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/a" --set train.save_encoder=true > "$work/a.out"
 [ -s "$work/a/encoder.pt" ] || { echo "FAIL: no encoder.pt"; exit 1; }
 # Stop at step 30 (epoch 0 has ~45 steps), then resume to the end.
