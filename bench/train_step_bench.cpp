@@ -16,6 +16,7 @@
 #include "lm/lm_loss.h"
 #include "train/grad_clip.h"
 #include "train/mixed_precision.h"
+#include "train/warn_once.h"
 
 int main(int argc, char** argv) {
   using namespace parlance;
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   const Precision precision = parse_precision(argc > 10 ? argv[10] : "fp32");
   torch::set_num_threads(static_cast<int>(threads));
   auto comm = make_communicator(device.is_cuda() ? "nccl" : "mpi");  // as training picks for one GPU per rank
+  show_each_libtorch_warning_once(comm->rank());  // as training does (cuDNN warns on every DropConnect'd step)
   LmSpec spec;
   spec.vocab = vocab, spec.emb = emb, spec.hidden = hidden, spec.layers = layers, spec.drop_mult = 0.5;
   torch::manual_seed(0);
