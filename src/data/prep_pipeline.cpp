@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/compressed_input.h"
 #include "data/corpus.h"
 #include "data/doc_parser.h"
 #include "data/h5_file.h"
@@ -350,15 +351,17 @@ TokenTable merge_tables(const TokenTable& local) {
 }
 
 // Attributes on "/": enough to know what produced the file and from what.
+// Input paths as the user knows them (an archive member as "ARCHIVE:MEMBER"); bytes
+// and hashes are of what prep read (a compressed file's or member's unpacked bytes).
 void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
-                      const std::vector<uint64_t>& hashes) {
+                      const std::vector<uint64_t>& hashes, const ExpandedInputs& expanded) {
   nlohmann::json inputs = nlohmann::json::array();
   for (size_t i = 0; i < corpus.sources.size(); ++i)
-    inputs.push_back({{"path", fs::absolute(corpus.sources[i].path).lexically_normal().string()},
+    inputs.push_back({{"path", expanded.origin(corpus.sources[i].path)},
                       {"bytes", corpus.sources[i].size},
                       {"xxh64", hex64(hashes[i])}});
   if (!corpus.tgt_path.empty())
-    inputs.push_back({{"path", fs::absolute(corpus.tgt_path).lexically_normal().string()},
+    inputs.push_back({{"path", expanded.origin(corpus.tgt_path)},
                       {"bytes", corpus.tgt_size},
                       {"xxh64", hex64(hashes.back())}});
   f.set_attr("/", "format", prepared::kFormat);
@@ -378,14 +381,25 @@ void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, co
 
 }  // namespace
 
-PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
+PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   const auto t0 = Clock::now();
   const int rank = mpi::rank(), world = mpi::size();
   PrepSummary sum;
-  sum.out_path = cfg.out;
-  sum.stream_names = cfg.parallel() ? std::vector<std::string>{"src", "tgt"} : std::vector<std::string>{""};
+  sum.out_path = recipe.out;
+  sum.stream_names = recipe.parallel() ? std::vector<std::string>{"src", "tgt"} : std::vector<std::string>{""};
   const size_t nstreams = sum.stream_names.size();
-  const std::string out_dir = fs::path(cfg.out).parent_path().string();
+  const std::string out_dir = fs::path(recipe.out).parent_path().string();
+  mpi::collectively([&] {
+    if (!out_dir.empty() && !fs::is_directory(out_dir))
+      throw UserError(recipe.out + ": output folder " + out_dir + " does not exist");
+    if (fs::is_directory(recipe.out)) throw UserError(recipe.out + ": is a folder; give the .h5 file to write");
+    if (access(out_dir.empty() ? "." : out_dir.c_str(), W_OK) != 0)
+      throw UserError(recipe.out + ": output folder is not writable");
+  });
+  // Compressed inputs are unpacked beside the output; from here on `cfg` reads the unpacked copies.
+  const ExpandedInputs expanded(recipe);
+  const PrepConfig& cfg = expanded.config();
+  sum.unpack_seconds = expanded.seconds();
 
   // A. Every rank discovers the same corpus; bad paths and configs stop all ranks here.
   Corpus corpus;
@@ -393,11 +407,6 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
   std::vector<std::vector<std::string>> vocab_itos(nstreams);
   std::vector<std::string> sp_models(nstreams);  // serialized SentencePiece models, per stream
   mpi::collectively([&] {
-    if (!out_dir.empty() && !fs::is_directory(out_dir))
-      throw UserError(cfg.out + ": output folder " + out_dir + " does not exist");
-    if (fs::is_directory(cfg.out)) throw UserError(cfg.out + ": is a folder; give the .h5 file to write");
-    if (access(out_dir.empty() ? "." : out_dir.c_str(), W_OK) != 0)
-      throw UserError(cfg.out + ": output folder is not writable");
     corpus = discover_corpus(cfg);
     data_begin = data_begins(corpus, cfg);
     if (corpus.record == RecordKind::Csv) DocParser check(cfg, corpus);  // header and column checks
@@ -579,7 +588,7 @@ PrepSummary run_prep(const PrepConfig& cfg, const ProgressFn& progress) {
         if (!sp_models[s].empty()) f.write_bytes(prepared::sp_model(stream), sp_models[s]);
       }
       if (corpus.labelled) f.write_strings(prepared::kClasses, sum.classes);
-      write_provenance(f, cfg, corpus, sum, world, hashes);
+      write_provenance(f, cfg, corpus, sum, world, hashes, expanded);
     }
     std::error_code ec;
     fs::rename(tmp, cfg.out, ec);

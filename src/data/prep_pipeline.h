@@ -29,6 +29,7 @@ struct PrepSummary {
   std::vector<int64_t> truncated_to;                // per stream, -1 = no truncation
   uint64_t repaired_bytes = 0, total_bytes = 0;
   double seconds = 0;
+  double unpack_seconds = 0;  // compressed inputs unpacked first (0: none)
   double tokenize_seconds = 0, vocab_seconds = 0, write_seconds = 0;  // rank 0's phases
   std::vector<uint64_t> rank_bytes;
   std::vector<double> rank_seconds;

@@ -56,6 +56,22 @@ case $case_name in
     mkdir -p flat; for i in 1 2 3; do big_ok_text > "flat/$i.txt"; done
     printf '[prep]\nformat = "folder"\ninput = "%s"\nmin_freq = 1\n' "$work/flat" > "$config"
     expect='flat: prep.format = "folder" expects one folder per class' ;;
+  damaged_archive)  # a tarball cut short in the middle of its data
+    mkdir -p tree/pos tree/neg; for c in pos neg; do for i in $(seq 1 40); do big_ok_text > "tree/$c/$i.txt"; done; done
+    tar -czf whole.tar.gz tree; head -c $(( $(stat -c %s whole.tar.gz) / 2 )) whole.tar.gz > cut.tar.gz
+    printf '[prep]\nformat = "folder"\ninput = "%s"\nmin_freq = 1\n' "$work/cut.tar.gz" > "$config"
+    expect='cut.tar.gz: damaged (after member|in member) tree/' ;;
+  not_compressed)  big_ok_text > plain.txt.gz; text_recipe "$work/plain.txt.gz"
+    expect='plain.txt.gz: is not compressed, though its name says so' ;;
+  archive_escape)  # a member path that climbs out of the unpacking folder
+    big_ok_text > ok.txt
+    /usr/bin/python3 -c 'import tarfile,sys; t=tarfile.open(sys.argv[1],"w:gz"); t.add("ok.txt", arcname="../evil.txt"); t.close()' evil.tar.gz
+    printf '[prep]\nformat = "folder"\ninput = "%s"\nmin_freq = 1\n' "$work/evil.tar.gz" > "$config"
+    expect='evil.tar.gz: member ../evil.txt would be written outside the archive' ;;
+  archive_link)
+    mkdir -p tree/pos; big_ok_text > tree/pos/1.txt; ln -s 1.txt tree/pos/2.txt; tar -czf linked.tar.gz tree
+    printf '[prep]\nformat = "folder"\ninput = "%s"\nmin_freq = 1\n' "$work/linked.tar.gz" > "$config"
+    expect='linked.tar.gz: member tree/pos/2.txt is a link or special file' ;;
   *) echo "unknown case $case_name"; exit 2 ;;
 esac
 [ -d "$(dirname "$out")" ] && [ ! -d "$out" ] && echo "previous output" > "$out"
@@ -67,11 +83,15 @@ cat stderr.txt | grep -v '^\s*$' | head -5
 [ $rc -ne 124 ] || { echo "FAIL: timed out (a rank hung)"; exit 1; }
 [ $rc -ne 0 ] || { echo "FAIL: exit status 0"; exit 1; }
 grep -Eq "parlance: error: .*$expect" stderr.txt || { echo "FAIL: expected error matching: $expect"; exit 1; }
+# One line, not Open MPI's restatements of it (launch/mpirun drops those).
+grep -Eq "MPI_ABORT was invoked|non-zero exit code|non-zero status|ORTE_ERROR_LOG" stderr.txt \
+  && { echo "FAIL: Open MPI noise after the error:"; cat stderr.txt; exit 1; }
 if [ -d "$out" ]; then
   [ -d "$out/keep" ] || { echo "FAIL: the folder named as output was modified"; exit 1; }
 elif [ -d "$(dirname "$out")" ]; then
   [ "$(cat "$out")" = "previous output" ] || { echo "FAIL: existing output was modified"; exit 1; }
   [ ! -e "$out.partial" ] || { echo "FAIL: $out.partial left behind"; exit 1; }
   ls -A "$(dirname "$out")" | grep -q '^\.parlance-spill' && { echo "FAIL: scratch files left behind"; exit 1; }
+  [ ! -e "$out.expanded" ] || { echo "FAIL: the unpacking folder $out.expanded was left behind"; exit 1; }
 fi
 echo "ok: $case_name (exit $rc)"
