@@ -109,6 +109,14 @@ void unpack_file(const std::string& src, const fs::path& dest) {
   r.copy_to(dest, fs::path(src).filename().string());
 }
 
+// One compressed file unpacked into `dir` under its name without the suffix; returns that path.
+std::string unpack_file_into(const std::string& src, const fs::path& dir) {
+  fs::create_directory(dir);
+  const fs::path dest = dir / without_compressed_suffix(fs::path(src).filename().string());
+  unpack_file(src, dest);
+  return dest.string();
+}
+
 // A member's path below the scratch folder; refuses paths that leave it.
 fs::path member_path(const std::string& archive_path, const char* name) {
   if (!name || !*name) throw UserError(archive_path + ": a member has no name");
@@ -216,18 +224,13 @@ void ExpandedInputs::unpack_on_rank0(bool input, bool tgt, std::string& input_ro
       fs::create_directory(dest);
       const std::string top = unpack_archive(cfg.input, dest);
       input_root = top.empty() ? dest.string() : (dest / top).string();
-    } else {  // one compressed file, unpacked under its name without the suffix
-      fs::create_directory(dest);
-      input_root = (dest / without_compressed_suffix(fs::path(cfg.input).filename().string())).string();
-      unpack_file(cfg.input, input_root);
+    } else {
+      input_root = unpack_file_into(cfg.input, dest);
     }
   }
   if (tgt) {
     if (!is_compressed_name(cfg.input_tgt)) throw UserError(cfg.input_tgt + ": the target side must be a file");
-    const fs::path dest = fs::path(scratch_) / "target";
-    fs::create_directory(dest);
-    tgt_root = (dest / without_compressed_suffix(fs::path(cfg.input_tgt).filename().string())).string();
-    unpack_file(cfg.input_tgt, tgt_root);
+    tgt_root = unpack_file_into(cfg.input_tgt, fs::path(scratch_) / "target");
   }
 #endif
 }

@@ -11,6 +11,7 @@ work=$1 shared=$2 aclimdb_np1=${3:-}
 for need in "$shared/wikitext-2-raw" "$shared/imdb_sample/texts.csv"; do
   [ -e "$need" ] || { echo "SKIP: $need not found"; exit 77; }
 done
+source "$root/tests/cli/same_datasets.sh"
 rm -rf "$work"; mkdir -p "$work"
 bin=${PARLANCE_BIN:-$root/build/parlance}
 prep() {  # prep NP OUT CONFIG INPUT
@@ -18,15 +19,6 @@ prep() {  # prep NP OUT CONFIG INPUT
   "$root/launch/mpirun" "$np" "$bin" prep "$config" --quiet --out "$out" --set prep.input="$input" > "$out.log" 2>&1 \
     || { cat "$out.log"; echo "FAIL: prep of $input with $np ranks failed"; exit 1; }
   [ ! -e "$out.expanded" ] || { echo "FAIL: $out.expanded left behind"; exit 1; }
-}
-same() {  # same A B: every dataset identical
-  local a=$1 b=$2 ds
-  ds=$(h5ls -r "$a" | awk '$2 == "Dataset" {print $1}')
-  [ "$ds" = "$(h5ls -r "$b" | awk '$2 == "Dataset" {print $1}')" ] || { echo "FAIL: $b has other datasets than $a"; exit 1; }
-  for d in $ds; do
-    h5diff -q "$a" "$b" "$d" "$d" || { echo "FAIL: $d differs between $(basename "$a") and $(basename "$b")"; exit 1; }
-  done
-  echo "identical: $(basename "$b") = $(basename "$a")"
 }
 inputs_attr() { /usr/bin/python3 -c 'import h5py,sys; print(h5py.File(sys.argv[1], "r").attrs["inputs"])' "$1"; }
 
@@ -36,11 +28,11 @@ prep 1 "$work/plain.h5" $wt2 "$shared/wikitext-2-raw"
 mkdir -p "$work/gz"
 for f in "$shared"/wikitext-2-raw/wiki.*.raw; do gzip -c "$f" > "$work/gz/$(basename "$f").gz"; done
 prep 2 "$work/gz.h5" $wt2 "$work/gz"
-same "$work/plain.h5" "$work/gz.h5"
+same_datasets "$work/plain.h5" "$work/gz.h5"
 inputs_attr "$work/gz.h5" | grep -q "$work/gz/wiki.train.raw.gz" || { echo "FAIL: provenance does not name the .gz file"; exit 1; }
 tar -czf "$work/wt2.tar.gz" -C "$shared" wikitext-2-raw
 prep 3 "$work/tgz.h5" $wt2 "$work/wt2.tar.gz"
-same "$work/plain.h5" "$work/tgz.h5"
+same_datasets "$work/plain.h5" "$work/tgz.h5"
 inputs_attr "$work/tgz.h5" | grep -q "wt2.tar.gz:wikitext-2-raw/wiki.train.raw" \
   || { echo "FAIL: provenance does not name the archive member"; inputs_attr "$work/tgz.h5"; exit 1; }
 /usr/bin/python3 -c '
@@ -49,20 +41,20 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     for f in sorted(pathlib.Path(sys.argv[2]).iterdir()):
         z.write(f, "wikitext-2-raw/" + f.name)' "$work/wt2.zip" "$shared/wikitext-2-raw"
 prep 2 "$work/zip.h5" $wt2 "$work/wt2.zip"
-same "$work/plain.h5" "$work/zip.h5"
+same_datasets "$work/plain.h5" "$work/zip.h5"
 
 # A single compressed CSV.
 sample=configs/imdb_sample_prep.toml
 prep 1 "$work/csv.h5" $sample "$shared/imdb_sample/texts.csv"
 xz -c "$shared/imdb_sample/texts.csv" > "$work/texts.csv.xz"
 prep 2 "$work/csv_xz.h5" $sample "$work/texts.csv.xz"
-same "$work/csv.h5" "$work/csv_xz.h5"
+same_datasets "$work/csv.h5" "$work/csv_xz.h5"
 
 # The aclImdb tarball as it comes, against the unpacked fixture's 1-rank output.
 tarball=$shared/aclImdb_v1_labelled.tar.gz
 if [ -n "$aclimdb_np1" ] && [ -e "$aclimdb_np1" ] && [ -e "$tarball" ]; then
   prep 2 "$work/aclimdb_tarball.h5" configs/imdb_prep.toml "$tarball"
-  same "$aclimdb_np1" "$work/aclimdb_tarball.h5"
+  same_datasets "$aclimdb_np1" "$work/aclimdb_tarball.h5"
 else
   echo "aclImdb tarball: not compared (no fixture output or no tarball)"
 fi

@@ -10,6 +10,7 @@ work=$1 config=$2; shift 2
 for need in ${NEEDS:-}; do
   [ -e "$need" ] || { echo "SKIP: $need not found"; exit 77; }
 done
+source "$root/tests/cli/same_datasets.sh"
 rm -rf "$work"; mkdir -p "$work"
 run() {  # run NP OUT [extra...]
   local np=$1 out=$2; shift 2
@@ -17,18 +18,8 @@ run() {  # run NP OUT [extra...]
     || { cat "$out.log"; echo "FAIL: prep with $np ranks failed"; exit 1; }
 }
 run 1 "$work/np1.h5" "$@"
-datasets=$(h5ls -r "$work/np1.h5" | awk '$2 == "Dataset" {print $1}')
-[ -n "$datasets" ] || { echo "FAIL: no datasets in np1.h5"; exit 1; }
-echo "datasets: $(echo $datasets | tr '\n' ' ')"
-compare() {
-  local other=$1
-  local theirs; theirs=$(h5ls -r "$other" | awk '$2 == "Dataset" {print $1}')
-  [ "$datasets" = "$theirs" ] || { echo "FAIL: $other has different datasets"; exit 1; }
-  for d in $datasets; do
-    h5diff -q "$work/np1.h5" "$other" "$d" "$d" || { echo "FAIL: $d differs in $other"; h5diff -r -c "$work/np1.h5" "$other" "$d" "$d" | head -20; exit 1; }
-  done
-  echo "identical: $(basename "$other")"
-}
+echo "datasets: $(h5ls -r "$work/np1.h5" | awk '$2 == "Dataset" {print $1}' | tr '\n' ' ')"
+compare() { same_datasets "$work/np1.h5" "$1"; }
 for np in 2 3 4; do
   run "$np" "$work/np$np.h5" "$@"
   compare "$work/np$np.h5"
