@@ -19,6 +19,15 @@ rc=$?
 "$root/launch/mpirun" 2 bash -c 'echo "parlance: error: something the user can fix" >&2; exit 1' > /dev/null 2> "$work/user.err"
 [ "$(grep -c . "$work/user.err")" -le 2 ] || { cat "$work/user.err"; fail "Open MPI's restating boxes were not dropped"; }
 
+# The restating box may reach stderr before parlance's line (seen in CI); it is
+# still dropped, and kept when no parlance line ever comes.
+box='d=----------------------------------------; printf "%s\nMPI_ABORT was invoked on rank 0 in communicator MPI_COMM_WORLD\n%s\n" $d $d >&2'
+"$root/launch/mpirun" 1 bash -c "$box; sleep 0.5; echo 'parlance: error: late line' >&2; exit 1" > /dev/null 2> "$work/late.err"
+grep -q "MPI_ABORT" "$work/late.err" && { cat "$work/late.err"; fail "a box before parlance's line was not dropped"; }
+grep -q "parlance: error: late line" "$work/late.err" || { cat "$work/late.err"; fail "parlance's line was lost"; }
+"$root/launch/mpirun" 1 bash -c "$box; exit 1" > /dev/null 2> "$work/alone.err"
+grep -q "MPI_ABORT" "$work/alone.err" || { cat "$work/alone.err"; fail "a box with no parlance line was dropped"; }
+
 "$root/launch/mpirun" 2 bash -c 'sleep 60 & s=$!; trap "echo got-term; kill $s; exit 0" TERM; touch '"$work"'/up.$OMPI_COMM_WORLD_RANK; wait' \
   > "$work/term.out" 2>&1 &
 pid=$!
