@@ -1,6 +1,12 @@
 #include "data/corpus.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -45,9 +51,27 @@ std::vector<std::string> subdirs(const fs::path& dir) {
   return out;
 }
 
+// The size of a file that can be opened for reading, with one open and one
+// fstat: folders of small files (aclImdb) add tens of thousands of them.
+uint64_t readable_file_size(const fs::path& p) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw UserError(p.string() + ": no such file or folder");
+    if (err == EACCES) throw UserError(p.string() + ": cannot be read (permissions?)");
+    throw UserError(p.string() + ": cannot open: " + std::strerror(err));
+  }
+  struct stat st;
+  const bool ok = ::fstat(fd, &st) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) throw UserError(p.string() + ": cannot stat: " + std::strerror(err));
+  if (!S_ISREG(st.st_mode)) throw UserError(p.string() + ": is not a regular file");
+  return static_cast<uint64_t>(st.st_size);
+}
+
 void add_file(Corpus& c, const fs::path& p, int split, const std::string& label = "") {
-  require_readable(p);
-  c.sources.push_back({p.string(), size_of(p), 0, split, label});
+  c.sources.push_back({p.string(), readable_file_size(p), 0, split, label});
 }
 
 // aclImdb-style tree: SPLIT/CLASS/*.txt, with "unsup" (top level or under a

@@ -15,7 +15,7 @@ uint64_t xxh64_file(const std::string& path) {
   if (!f) throw UserError(path + ": cannot open to hash");
   std::unique_ptr<XXH64_state_t, XXH_errorcode (*)(XXH64_state_t*)> st(XXH64_createState(), &XXH64_freeState);
   XXH64_reset(st.get(), 0);
-  std::vector<char> buf(1 << 20);
+  thread_local std::vector<char> buf(1 << 20);  // once: folders hash thousands of small files
   for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0;) XXH64_update(st.get(), buf.data(), n);
   return XXH64_digest(st.get());
 }

@@ -20,6 +20,7 @@
 #include "data/h5_file.h"
 #include "data/prepared_dataset.h"
 #include "data/input_hash.h"
+#include "data/piece_interner.h"
 #include "data/record_scan.h"
 #include "data/shard_plan.h"
 #include "data/spill_file.h"
@@ -135,33 +136,68 @@ void read_documents(const PrepConfig& cfg, const Corpus& corpus, DocParser& pars
   }
 }
 
+// work(b, e, k) over [0, n) cut into contiguous ranges k, on up to `threads`
+// threads (one when there is little to share); ready(ranges) runs first.
+template <class Work, class Ready>
+void parallel_for_ranges(size_t n, int threads, Work work, Ready ready) {
+  size_t t = std::max<size_t>(1, std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(1, n / 8)));
+  ready(t);
+  if (t == 1) return work(0, n, 0);
+  std::vector<std::thread> pool;
+  for (size_t k = 0; k < t; ++k) pool.emplace_back(work, n * k / t, n * (k + 1) / t, k);
+  for (auto& th : pool) th.join();
+}
+
+template <class Work>
+void parallel_for(size_t n, int threads, Work work) {
+  parallel_for_ranges(n, threads, [&](size_t b, size_t e, size_t) {
+    for (size_t i = b; i < e; ++i) work(i);
+  }, [](size_t) {});
+}
+
 std::vector<TokenList> tokenize_docs(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok,
                                      int threads) {
   std::vector<TokenList> out(docs.size());
-  auto work = [&](size_t b, size_t e) {
-    for (size_t i = b; i < e; ++i) {
-      auto fields = stream == 0 ? docs[i].fields : docs[i].tgt_fields;
-      if (docs[i].ends_line && tok.options().kind == TokenizerKind::Char) fields.push_back("\n");
-      tok.tokenize(fields, out[i]);
-      if (docs[i].ends_line && tok.options().kind == TokenizerKind::Pretokenized && !tok.options().eol_token.empty()) {
-        // A line record lost its "\n" to the reader; restore the end-of-line token before any xxeos.
-        if (tok.options().add_eos)
-          out[i].insert_before_last(tok.options().eol_token);
-        else
-          out[i].push(tok.options().eol_token);
-      }
+  parallel_for(docs.size(), threads, [&](size_t i) {
+    auto fields = stream == 0 ? docs[i].fields : docs[i].tgt_fields;
+    if (docs[i].ends_line && tok.options().kind == TokenizerKind::Char) fields.push_back("\n");
+    tok.tokenize(fields, out[i]);
+    if (docs[i].ends_line && tok.options().kind == TokenizerKind::Pretokenized && !tok.options().eol_token.empty()) {
+      // A line record lost its "\n" to the reader; restore the end-of-line token before any xxeos.
+      if (tok.options().add_eos)
+        out[i].insert_before_last(tok.options().eol_token);
+      else
+        out[i].push(tok.options().eol_token);
     }
-  };
-  size_t n = docs.size(), t = std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(1, n / 8));
-  if (t <= 1) {
-    work(0, n);
-    return out;
-  }
-  std::vector<std::thread> pool;
-  for (size_t k = 0; k < t; ++k) pool.emplace_back(work, n * k / t, n * (k + 1) / t);
-  for (auto& th : pool) th.join();
+  });
   return out;
 }
+
+// The fastai scheme's first half (joined fields after the pre-rules), for a
+// PieceInterner: the per-document work that can run on several threads, each
+// writing its documents into an arena of its own. Reused batch after batch, so
+// the arenas keep their memory (fresh ones cost page faults per batch).
+class PreparedTexts {
+ public:
+  void fill(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok, int threads) {
+    for (auto& a : arenas_) a.clear();
+    parallel_for_ranges(docs.size(), threads, [&](size_t b, size_t e, size_t k) {
+      TokenList& arena = arenas_[k];
+      for (size_t i = b; i < e; ++i) {
+        tok.prepared_text(stream == 0 ? docs[i].fields : docs[i].tgt_fields, arena.open());
+        arena.close();
+      }
+    }, [&](size_t ranges) { arenas_.resize(std::max(ranges, arenas_.size())); });
+    docs_.clear();
+    for (const auto& a : arenas_)
+      for (size_t j = 0; j < a.size(); ++j) docs_.push_back(a[j]);
+  }
+  std::string_view operator[](size_t i) const { return docs_[i]; }
+
+ private:
+  std::vector<TokenList> arenas_;       // one per thread
+  std::vector<std::string_view> docs_;  // into arenas_
+};
 
 class ShardBuilder {
  public:
@@ -173,7 +209,11 @@ class ShardBuilder {
       for (auto& sp : p) sp.spill = std::make_unique<SpillFile>(scratch);
     }
     shard_.labels.resize(corpus.splits.size());
-    shard_.tables.resize(toks_.size());
+    shard_.tables.resize(toks_.size());  // never resized again: interners_ point into it
+    interners_.resize(toks_.size());
+    prepared_.resize(toks_.size());
+    for (size_t s = 0; s < toks_.size(); ++s)
+      if (toks_[s]->tokenizes_by_piece()) interners_[s] = std::make_unique<PieceInterner>(*toks_[s], shard_.tables[s]);
     class_set_.insert(cfg.classes.begin(), cfg.classes.end());
   }
 
@@ -210,21 +250,29 @@ class ShardBuilder {
         ++e;
       }
       std::vector<Document> batch(docs.begin() + static_cast<long>(b), docs.begin() + static_cast<long>(e));
-      std::vector<std::vector<TokenList>> toks;
-      for (size_t s = 0; s < toks_.size(); ++s) toks.push_back(tokenize_docs(batch, s, *toks_[s], cfg_.threads));
+      std::vector<std::vector<TokenList>> toks(toks_.size());  // [stream][doc], where no interner
+      for (size_t s = 0; s < toks_.size(); ++s) {
+        if (interners_[s])
+          prepared_[s].fill(batch, s, *toks_[s], cfg_.threads);
+        else
+          toks[s] = tokenize_docs(batch, s, *toks_[s], cfg_.threads);
+      }
       for (size_t i = 0; i < batch.size(); ++i) add(src, batch[i], toks, i);
       b = e;
     }
   }
 
-  void add(const Source& src, const Document& d, const std::vector<std::vector<TokenList>>& toks,
-           size_t i) {
+  void add(const Source& src, const Document& d, const std::vector<std::vector<TokenList>>& toks, size_t i) {
     auto split = static_cast<size_t>(d.split);
     const bool counted = cfg_.counts_for_vocab(corpus_.splits[split]);
     for (size_t s = 0; s < toks_.size(); ++s) {
       ids_.clear();
-      const TokenList& list = toks[s][i];
-      for (size_t k = 0; k < list.size(); ++k) ids_.push_back(shard_.tables[s].intern(list[k], counted));
+      if (interners_[s]) {
+        interners_[s]->intern(prepared_[s][i], counted, ids_);
+      } else {
+        const TokenList& list = toks[s][i];
+        for (size_t k = 0; k < list.size(); ++k) ids_.push_back(shard_.tables[s].intern(list[k], counted));
+      }
       auto& part = shard_.parts[split][s];
       part.spill->append(ids_.data(), ids_.size());
       part.doc_lens.push_back(static_cast<uint32_t>(ids_.size()));
@@ -242,6 +290,8 @@ class ShardBuilder {
   std::vector<const TextTokenizer*> toks_;
   DocParser parser_;
   LocalShard shard_;
+  std::vector<std::unique_ptr<PieceInterner>> interners_;  // [stream], for tokenizers that work by piece
+  std::vector<PreparedTexts> prepared_;                    // [stream], the batch's texts for interners_
   std::set<std::string> class_set_;
   std::vector<uint32_t> ids_;
 };

@@ -31,7 +31,9 @@ constexpr size_t kScanBlock = 1 << 20;
 template <class Fn>
 void scan(const std::string& path, uint64_t from, uint64_t to, Fn fn) {
   auto f = open_file(path);
-  std::vector<char> buf(kScanBlock);
+  // Sized to the range: folders of small files scan each one (a 1 MiB buffer
+  // zeroed per file was a seventh of prep's time on aclImdb).
+  std::vector<char> buf(static_cast<size_t>(std::min<uint64_t>(kScanBlock, to > from ? to - from : 1)));
   for (uint64_t off = from; off < to;) {
     size_t n = read_at(f.get(), path, off, buf.data(), std::min<uint64_t>(kScanBlock, to - off));
     if (n == 0) break;

@@ -9,25 +9,67 @@
 namespace parlance {
 namespace {
 
+// Most texts need few of the rules, so each rule below reads `in` and, only
+// when the text changes, writes the result to `out` and returns true.
+
 // str.replace, searching for the needle's rarest character (`anchor`, an index
 // into `from`) with memchr: most needles here start with a space or a letter.
-void replace_all(std::string& s, std::string_view from, size_t anchor, std::string_view to) {
+bool replace_all(std::string_view s, std::string_view from, size_t anchor, std::string_view to, std::string& out) {
   const char a = from[anchor];
-  size_t pos = s.find(a, anchor);
-  if (pos == std::string::npos) return;
-  std::string out;
   size_t copied = 0;
-  for (; pos != std::string::npos; pos = s.find(a, pos + 1)) {
+  for (size_t pos = s.find(a, anchor); pos != std::string_view::npos; pos = s.find(a, pos + 1)) {
     size_t start = pos - anchor;
     if (start < copied || s.compare(start, from.size(), from) != 0) continue;
-    if (out.empty()) out.reserve(s.size());
-    out.append(s, copied, start - copied).append(to);
+    if (copied == 0) out.reserve(s.size());
+    out.append(s.substr(copied, start - copied)).append(to);
     copied = start + from.size();
     pos = copied + anchor - 1;
   }
-  if (copied == 0) return;
-  out.append(s, copied, std::string::npos);
-  s.swap(out);
+  if (copied == 0) return false;
+  out.append(s.substr(copied));
+  return true;
+}
+
+// Word-at-a-time byte tests (SWAR): the high bit of each byte of the result is
+// set exactly where w's byte equals c.
+constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull, kLow7 = 0x7F7F7F7F7F7F7F7Full;
+inline uint64_t bytes_equal(uint64_t w, unsigned char c) {
+  uint64_t v = w ^ (kOnes * c);
+  return ~(((v & kLow7) + kLow7) | v) & kHigh;
+}
+inline uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// Offset of the first "  " in s, or npos; 8 bytes per step.
+size_t find_double_space(std::string_view s) {
+  size_t i = 0;
+  bool prev_space = false;  // the byte before s[i]
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t sp = bytes_equal(load8(s.data() + i), ' ');
+    if ((sp & (sp >> 8)) || (prev_space && (sp & 0x80))) break;
+    prev_space = sp >> 63;
+  }
+  for (i = i ? i - 1 : 0; i + 1 < s.size(); ++i)
+    if (s[i] == ' ' && s[i + 1] == ' ') return i;
+  return std::string_view::npos;
+}
+
+bool rm_useless_spaces(std::string_view t, std::string& out) {
+  size_t p = find_double_space(t);
+  if (p == std::string_view::npos) return false;
+  out.reserve(t.size());
+  size_t copied = 0;
+  for (++p; p < t.size(); ++p) {
+    if (t[p] != ' ' || t[p - 1] != ' ') continue;
+    out.append(t.data() + copied, p - copied);  // up to and including the first space
+    while (p + 1 < t.size() && t[p + 1] == ' ') ++p;
+    copied = p + 1;
+  }
+  out.append(t.data() + copied, t.size() - copied);
+  return true;
 }
 
 bool ascii_space(unsigned char c) { return utf8::ascii_is(c, utf8::kSpace); }
@@ -56,10 +98,31 @@ size_t count_py_words(std::string_view s) {
   return n;
 }
 
-}  // namespace
+// A text going through a chain of rules: the current text is `text()`, and
+// a rule that changes it writes into whichever buffer does not hold it.
+class RuleChain {
+ public:
+  explicit RuleChain(std::string_view text) : cur_(text) {}
+  template <class Rule>
+  void apply(Rule rule) {
+    std::string& out = buf_[next_];
+    out.clear();
+    if (!rule(cur_, out)) return;
+    cur_ = out;
+    next_ ^= 1;
+  }
+  std::string_view text() const { return cur_; }
 
-std::string fix_html(std::string_view x) {
-  std::string s(x);
+ private:
+  // Reused across calls on a thread: prep calls the chain once per document,
+  // and fresh strings cost a malloc each, and page faults for long documents.
+  static thread_local std::string buf_[2];
+  std::string_view cur_;
+  int next_ = 0;
+};
+thread_local std::string RuleChain::buf_[2];
+
+void fix_html_rules(RuleChain& chain) {
   // The same chain of str.replace calls as fastai, in the same order; the
   // number is the index of the character we search for.
   struct Rule {
@@ -72,25 +135,28 @@ std::string fix_html(std::string_view x) {
       {"\\n", 0, "\n"}, {"quot;", 4, "'"},  {"<br />", 0, "\n"}, {"\\\"", 0, "\""},  {"<unk>", 0, tok::UNK},
       {" @.@ ", 1, "."}, {" @-@ ", 1, "-"},  {" @,@ ", 1, ","},    {"\\", 0, " \\ "},
   };
-  for (const auto& r : kReplacements) replace_all(s, r.from, r.anchor, r.to);
-  return rm_useless_spaces(html_unescape(s));  // re1 = '  +' → ' ' is the same substitution
+  for (const auto& r : kReplacements)
+    chain.apply([&](std::string_view in, std::string& out) { return replace_all(in, r.from, r.anchor, r.to, out); });
+  chain.apply([](std::string_view in, std::string& out) {
+    if (in.find('&') == std::string_view::npos) return false;
+    out = html_unescape(in);
+    return true;
+  });
+  chain.apply([](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });  // re1 = '  +' → ' '
 }
 
-std::string replace_rep(std::string_view t) {
+bool replace_rep(std::string_view t, std::string& out) {
   // (\S)(\1{3,}) → ' xxrep N c '. Runs of four are rare: copy in bulk between them.
-  std::string out;
   size_t copied = 0, i = 0;
   const size_t n = t.size();
   while (i < n) {
     // Skip 8 positions at once when they are ASCII and no byte equals its
     // successor: a repeat needs one, and such pairs are uncommon in text.
     if (i + 9 <= n) {
-      uint64_t a, b8;
-      std::memcpy(&a, t.data() + i, 8);
-      std::memcpy(&b8, t.data() + i + 1, 8);
+      uint64_t a = load8(t.data() + i), b8 = load8(t.data() + i + 1);
       uint64_t x = a ^ b8;
-      bool ascii = !((a | b8) & 0x8080808080808080ull);  // multi-byte repeats differ byte to byte
-      if (ascii && !((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)) {
+      bool ascii = !((a | b8) & kHigh);  // multi-byte repeats differ byte to byte
+      if (ascii && !((x - kOnes) & ~x & kHigh)) {
         i += 8;
         continue;
       }
@@ -113,24 +179,23 @@ std::string replace_rep(std::string_view t) {
       i = j;
       continue;
     }
-    if (out.empty()) out.reserve(n + 64);
+    if (copied == 0) out.reserve(n + 64);
     out.append(t.substr(copied, i - copied));
     out.append(" ").append(tok::REP).append(" ").append(std::to_string(reps)).append(" ");
     out.append(t.substr(i, len)).append(" ");
     copied = i = j;
   }
-  if (copied == 0) return std::string(t);
+  if (copied == 0) return false;
   out.append(t.substr(copied));
-  return out;
+  return true;
 }
 
-std::string replace_wrep(std::string_view t) {
+bool replace_wrep(std::string_view t, std::string& out) {
   // (\b\w+\W+)(\1{3,}) → ' xxwrep N c ' with N = len(cc.split()) + 1.
   // \b\w+ can only start at a word start and must take the whole word (it is
   // followed by \W+). The engine tries the longest \W+ first, and only the
   // whole non-word run can work: a shorter group would have to repeat starting
   // at a non-word character, but it starts with a word character.
-  std::string out;
   size_t copied = 0;  // t[copied:] not yet in out
   bool prev_word = false;
   size_t len;
@@ -178,7 +243,7 @@ std::string replace_wrep(std::string_view t) {
       prev_word = false;
       continue;
     }
-    if (out.empty()) out.reserve(t.size() + 64);
+    if (copied == 0) out.reserve(t.size() + 64);
     out.append(t.substr(copied, i - copied));
     out.append(" ").append(tok::WREP).append(" ");
     out.append(std::to_string(count_py_words(t.substr(se, p - se)) + 1)).append(" ");
@@ -189,9 +254,72 @@ std::string replace_wrep(std::string_view t) {
     while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80) --k;
     prev_word = word_at(t, k, &len);
   }
-  if (copied == 0) return std::string(t);
+  if (copied == 0) return false;
   out.append(t.substr(copied));
+  return true;
+}
+
+// spec_add_spaces then rm_useless_spaces in one pass, appended to `out`: a
+// space is written only when the last byte written is not a space, which is
+// exactly what collapsing the runs afterwards would leave. Eight bytes are
+// copied at once when none of them is special and no two spaces meet.
+void spaced_and_collapsed(std::string_view t, std::string& out) {
+  size_t specials = 0;
+  for (char c : t) specials += (c == '/') | (c == '#') | (c == '\n');
+  const size_t at = out.size();
+  out.resize(at + t.size() + 2 * specials);  // the most it can grow
+  char* const begin = out.data() + at;
+  char* o = begin;
+  const char* p = t.data();
+  const char* const end = p + t.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      const uint64_t w = load8(p);
+      const uint64_t sp = bytes_equal(w, ' ');
+      const bool space_before = o > begin && o[-1] == ' ';
+      if (!(bytes_equal(w, '/') | bytes_equal(w, '#') | bytes_equal(w, '\n')) && !(sp & (sp >> 8)) &&
+          !(space_before && (sp & 0x80))) {
+        std::memcpy(o, p, 8);
+        o += 8, p += 8;
+        continue;
+      }
+    }
+    const char c = *p++;
+    if (c == ' ') {
+      if (o == begin || o[-1] != ' ') *o++ = ' ';
+    } else if (c == '/' || c == '#' || c == '\n') {
+      if (o == begin || o[-1] != ' ') *o++ = ' ';
+      *o++ = c;
+      *o++ = ' ';
+    } else {
+      *o++ = c;
+    }
+  }
+  out.resize(at + static_cast<size_t>(o - begin));
+}
+
+// Runs one rule on its own (the public single-rule functions).
+template <class Rule>
+std::string run_rule(std::string_view t, Rule rule) {
+  std::string out;
+  if (!rule(t, out)) out.assign(t);
   return out;
+}
+
+}  // namespace
+
+std::string fix_html(std::string_view x) {
+  RuleChain chain(x);
+  fix_html_rules(chain);
+  return std::string(chain.text());
+}
+
+std::string replace_rep(std::string_view t) {
+  return run_rule(t, [](std::string_view in, std::string& out) { return replace_rep(in, out); });
+}
+
+std::string replace_wrep(std::string_view t) {
+  return run_rule(t, [](std::string_view in, std::string& out) { return replace_wrep(in, out); });
 }
 
 std::string spec_add_spaces(std::string_view t) {
@@ -212,47 +340,21 @@ std::string spec_add_spaces(std::string_view t) {
 }
 
 std::string rm_useless_spaces(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
-  size_t copied = 0;
-  for (size_t p = 1; p < t.size(); ++p) {
-    if (t[p] != ' ' || t[p - 1] != ' ') continue;
-    out.append(t.data() + copied, p - copied);  // up to and including the first space
-    while (p + 1 < t.size() && t[p + 1] == ' ') ++p;
-    copied = p + 1;
-  }
-  out.append(t.data() + copied, t.size() - copied);
-  return out;
+  return run_rule(t, [](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });
 }
 
-namespace {
-// spec_add_spaces then rm_useless_spaces in one pass: a space is written only
-// when the last byte written is not a space, which is exactly what collapsing
-// the runs afterwards would leave.
-std::string spaced_and_collapsed(std::string_view t) {
-  size_t specials = 0;
-  for (char c : t) specials += (c == '/') | (c == '#') | (c == '\n');
-  std::string out(t.size() + 2 * specials, '\0');  // the most it can grow
-  char* const begin = out.data();
-  char* o = begin;
-  for (char c : t) {
-    if (c == ' ') {
-      if (o == begin || o[-1] != ' ') *o++ = ' ';
-    } else if (c == '/' || c == '#' || c == '\n') {
-      if (o == begin || o[-1] != ' ') *o++ = ' ';
-      *o++ = c;
-      *o++ = ' ';
-    } else {
-      *o++ = c;
-    }
-  }
-  out.resize(static_cast<size_t>(o - begin));
-  return out;
+void apply_pre_rules(std::string_view t, std::string& out) {
+  RuleChain chain(t);
+  fix_html_rules(chain);
+  chain.apply([](std::string_view in, std::string& o) { return replace_rep(in, o); });
+  chain.apply([](std::string_view in, std::string& o) { return replace_wrep(in, o); });
+  spaced_and_collapsed(chain.text(), out);
 }
-}  // namespace
 
 std::string apply_pre_rules(std::string_view t) {
-  return spaced_and_collapsed(replace_wrep(replace_rep(fix_html(t))));
+  std::string out;
+  apply_pre_rules(t, out);
+  return out;
 }
 
 namespace {

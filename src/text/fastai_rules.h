@@ -32,6 +32,8 @@ std::string spec_add_spaces(std::string_view t);
 std::string rm_useless_spaces(std::string_view t);
 // All five in order.
 std::string apply_pre_rules(std::string_view t);
+// The same, appended to `out` (no allocation once `out` has grown).
+void apply_pre_rules(std::string_view t, std::string& out);
 
 // Post-rules (defaults.text_post_rules): replace_all_caps then deal_caps,
 // fused into one pass that appends the result to `out`.

@@ -58,36 +58,55 @@ void TextTokenizer::load_sentencepiece(const std::string& model_proto) {
   sp_ = std::make_unique<SentencePieceModel>(model_proto);
 }
 
-// fastai's _join_texts: "xxbos xxfld 1 a xxfld 2 b xxeos", before any rule runs.
-std::string TextTokenizer::join_fields(const std::vector<std::string_view>& fields) const {
-  std::string text;
+namespace {
+// A UTF-8 byte-order mark opening a file is not text (Python reads it away
+// with utf-8-sig): without this the first word would keep it and its xxmaj.
+std::string_view without_bom(std::string_view field) {
+  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (field.substr(0, kBom.size()) == kBom) field.remove_prefix(kBom.size());
+  return field;
+}
+}  // namespace
+
+// fastai's _join_texts: "xxbos xxfld 1 a xxfld 2 b xxeos", before any rule
+// runs. The buffer is the thread's own and reused: prep joins every document.
+std::string_view TextTokenizer::join_fields(const std::vector<std::string_view>& fields) const {
+  thread_local std::string text;
+  text.clear();
   if (opts_.add_bos) text.append(tok::BOS).append(" ");
   for (size_t i = 0; i < fields.size(); ++i) {
     if (opts_.mark_fields)
       text.append(i ? " " : "").append(tok::FLD).append(" ").append(std::to_string(i + 1)).append(" ");
     else if (i)
       text.append(" ");
-    text.append(fields[i]);
+    text.append(without_bom(fields[i]));
   }
   if (opts_.add_eos) text.append(" ").append(tok::EOS);
   return text;
 }
 
-void TextTokenizer::tokenize(const std::vector<std::string_view>& raw_fields, TokenList& out) const {
-  // A UTF-8 byte-order mark opening a file is not text (Python reads it away
-  // with utf-8-sig): without this the first word would keep it and its xxmaj.
-  std::vector<std::string_view> fields = raw_fields;
-  static constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  for (auto& f : fields)
-    if (f.substr(0, kBom.size()) == kBom) f.remove_prefix(kBom.size());
+void TextTokenizer::prepared_text(const std::vector<std::string_view>& fields, std::string& out) const {
+  apply_pre_rules(join_fields(fields), out);
+}
+
+void TextTokenizer::piece_tokens(const WordPiece& piece, TokenList& out) const {
+  thread_local std::vector<std::string_view> words;
+  words.clear();
+  if (piece.is_chunk)
+    words_.split_chunk(piece.text, words);
+  else
+    words.push_back(piece.text);
+  apply_post_rules(words, out);
+}
+
+void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, TokenList& out) const {
   switch (opts_.kind) {
     case TokenizerKind::Fastai: {
-      const std::string text = apply_pre_rules(join_fields(fields));
-      std::vector<std::string_view> words;
-      words.reserve(text.size() / 4);
+      std::string text;
+      prepared_text(fields, text);
       out.open().reserve(out.open().size() + text.size() + text.size() / 4);
-      words_.tokenize(text, words);
-      apply_post_rules(words, out);
+      WordPiece piece;
+      for (WordPieces pieces(text); pieces.next(&piece);) piece_tokens(piece, out);
       return;
     }
     case TokenizerKind::SentencePiece: {
@@ -105,7 +124,7 @@ void TextTokenizer::tokenize(const std::vector<std::string_view>& raw_fields, To
       out.push(tok::FLD);
       out.push(std::to_string(f + 1));
     }
-    std::string_view s = fields[f];
+    std::string_view s = without_bom(fields[f]);
     if (opts_.kind == TokenizerKind::Char) {
       for (size_t i = 0, len; i < s.size(); i += len) {
         utf8::decode(s, i, &len);

@@ -45,8 +45,17 @@ class TextTokenizer {
   void tokenize(const std::vector<std::string_view>& fields, TokenList& out) const;
   const TokenizerOptions& options() const { return opts_; }
 
+  // The fastai scheme in two halves, for callers that remember each chunk's
+  // tokens (prep): tokenize() appends, for every WordPiece of
+  // prepared_text(fields) in order, piece_tokens(piece). True for fastai only.
+  bool tokenizes_by_piece() const { return opts_.kind == TokenizerKind::Fastai; }
+  // The joined fields after the pre-rules, appended to `out`.
+  void prepared_text(const std::vector<std::string_view>& fields, std::string& out) const;
+  // One piece's tokens after the post-rules, appended to `out`.
+  void piece_tokens(const WordPiece& piece, TokenList& out) const;
+
  private:
-  std::string join_fields(const std::vector<std::string_view>& fields) const;
+  std::string_view join_fields(const std::vector<std::string_view>& fields) const;  // valid until the next call
   TokenizerOptions opts_;
   WordTokenizer words_;
   std::unique_ptr<SentencePieceModel> sp_;

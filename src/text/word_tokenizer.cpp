@@ -195,32 +195,39 @@ bool space_at(std::string_view s, size_t i, size_t* len) {
 }
 }  // namespace
 
-void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view>& out) const {
-  // spaCy's outer loop: a run of non-space characters is a chunk to split; a
-  // whitespace run loses the one space that ended the previous token and any
-  // remainder ("\n \n ") is a token of its own.
-  const size_t n = text.size();
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  size_t i = 0, len;
-  while (i < n) {
-    size_t start = i;
-    bool ws = space_at(text, i, &len);
-    i += len;
-    while (i < n) {
-      if (p[i] < 0x80) {  // ASCII: one table lookup per byte
-        if (static_cast<bool>(utf8::kAscii.cls[p[i]] & utf8::kSpace) != ws) break;
-        ++i;
+bool WordPieces::next(WordPiece* piece) {
+  const size_t n = text_.size();
+  const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
+  size_t len;
+  while (pos_ < n) {
+    size_t start = pos_;
+    bool ws = space_at(text_, pos_, &len);
+    pos_ += len;
+    while (pos_ < n) {
+      if (p[pos_] < 0x80) {  // ASCII: one table lookup per byte
+        if (static_cast<bool>(utf8::kAscii.cls[p[pos_]] & utf8::kSpace) != ws) break;
+        ++pos_;
       } else {
-        if (space_at(text, i, &len) != ws) break;
-        i += len;
+        if (space_at(text_, pos_, &len) != ws) break;
+        pos_ += len;
       }
     }
-    if (!ws) {
-      split_chunk(text.substr(start, i - start), out);
-    } else {
-      if (text[start] == ' ' && !out.empty()) ++start;
-      if (start < i) out.push_back(text.substr(start, i - start));
-    }
+    if (ws && text_[start] == ' ' && any_) ++start;
+    if (start == pos_) continue;  // the single separating space
+    *piece = {text_.substr(start, pos_ - start), !ws};
+    any_ = true;
+    return true;
+  }
+  return false;
+}
+
+void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view>& out) const {
+  WordPiece piece;
+  for (WordPieces pieces(text); pieces.next(&piece);) {
+    if (piece.is_chunk)
+      split_chunk(piece.text, out);
+    else
+      out.push_back(piece.text);
   }
 }
 

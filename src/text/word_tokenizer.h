@@ -13,16 +13,37 @@ namespace parlance {
 
 enum class Lang { En, Fr };
 
+// spaCy's outer loop over a text: each run of non-space characters is a chunk
+// to split; a whitespace run loses the one space that ended the previous
+// piece, and any remainder ("\n \n ") is a token of its own. A chunk's tokens
+// depend on the chunk alone, which is what lets prep remember them.
+struct WordPiece {
+  std::string_view text;
+  bool is_chunk;  // false: a whitespace token
+};
+
+class WordPieces {
+ public:
+  explicit WordPieces(std::string_view text) : text_(text) {}
+  // The next piece; false at the end of the text.
+  bool next(WordPiece* piece);
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  bool any_ = false;  // a piece came before (the separating space is dropped only then)
+};
+
 class WordTokenizer {
  public:
   explicit WordTokenizer(Lang lang = Lang::En) : lang_(lang) {}
   // Appends the tokens of `text` to `out` (views into `text`: every token is a
-  // substring). Whitespace other than the single space that separates tokens
-  // becomes a token itself ("\n \n "), as in spaCy.
+  // substring): each WordPiece's tokens in order.
   void tokenize(std::string_view text, std::vector<std::string_view>& out) const;
+  // The tokens of one chunk (a WordPiece with is_chunk), appended to `out`.
+  void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
 
  private:
-  void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
   // The pieces of `s` when it is a special case (empty: one token), else nullptr.
   const std::vector<uint8_t>* special(std::string_view s) const;
   void emit_special(std::string_view s, const std::vector<uint8_t>& pieces, std::vector<std::string_view>& out) const;

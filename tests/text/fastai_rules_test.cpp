@@ -47,6 +47,41 @@ TEST(RmUselessSpaces, Collapses) {
   EXPECT_EQ(rm_useless_spaces("Inconsistent   use  of     spaces."), "Inconsistent use of spaces.");
 }
 
+// The word-at-a-time scans must not miss a run that straddles 8-byte words,
+// opens or ends the text: every placement of a few spaces, slashes, hashes
+// and newlines in texts of 1 to 24 bytes, against the plain definition.
+std::string collapse_spaces(const std::string& t) {
+  std::string out;
+  for (char c : t)
+    if (c != ' ' || out.empty() || out.back() != ' ') out.push_back(c);
+  return out;
+}
+
+TEST(RmUselessSpaces, EveryPlacementAcrossWordBoundaries) {
+  for (size_t n = 1; n <= 24; ++n)
+    for (size_t a = 0; a < n; ++a)
+      for (size_t len = 1; a + len <= n && len <= 3; ++len) {
+        std::string t(n, 'x');
+        t.replace(a, len, std::string(len, ' '));
+        t[(a + 5) % n] = ' ';
+        EXPECT_EQ(rm_useless_spaces(t), collapse_spaces(t)) << "\"" << t << "\"";
+      }
+}
+
+TEST(PreRules, SpacingEveryPlacementAcrossWordBoundaries) {
+  const std::string specials = " /#\n";
+  for (size_t n = 1; n <= 24; ++n)
+    for (size_t a = 0; a < n; ++a)
+      for (char c1 : specials)
+        for (char c2 : specials) {
+          std::string t;  // letters that never repeat, so only the spacing rules act
+          for (size_t i = 0; i < n; ++i) t.push_back(static_cast<char>('a' + i % 26));
+          t[a] = c1;
+          if (a + 1 < n) t[a + 1] = c2;
+          EXPECT_EQ(apply_pre_rules(t), collapse_spaces(spec_add_spaces(collapse_spaces(t)))) << "\"" << t << "\"";
+        }
+}
+
 std::vector<std::string> post(const std::vector<std::string_view>& in) {
   TokenList out;
   apply_post_rules(in, out);

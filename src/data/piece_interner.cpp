@@ -1,0 +1,148 @@
+#include "data/piece_interner.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "text/tokenizer.h"
+
+namespace parlance {
+
+namespace {
+// The first 8 bytes of `s`, zero-padded. One unaligned load where 8 bytes
+// can be read without leaving `text` (which holds s): pieces are short, and a
+// variable-length copy per piece was a measurable part of prep.
+inline uint64_t head_of(std::string_view s, std::string_view text) {
+  uint64_t h = 0;
+  if (s.data() + 8 <= text.data() + text.size()) {
+    std::memcpy(&h, s.data(), 8);
+    if (s.size() < 8) h &= ~uint64_t{0} >> (64 - 8 * s.size());
+  } else {
+    std::memcpy(&h, s.data(), std::min<size_t>(8, s.size()));
+  }
+  return h;
+}
+
+// The interner's own hash (it need not match TokenTable's): the head word,
+// then the rest 8 bytes at a time, then a strong finalizer.
+inline uint64_t piece_hash(std::string_view s, uint64_t head) {
+  uint64_t h = (head ^ (s.size() * 0x9E3779B97F4A7C15ull)) * 0x100000001b3ull;
+  for (size_t i = 8; i < s.size(); i += 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, std::min<size_t>(8, s.size() - i));
+    h = (h ^ w) * 0x100000001b3ull;
+  }
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+}  // namespace
+
+PieceInterner::PieceInterner(const TextTokenizer& tok, TokenTable& table, size_t budget_bytes)
+    : tok_(tok), table_(table), budget_(budget_bytes) {
+  if (!tok.tokenizes_by_piece()) throw std::logic_error("PieceInterner needs a tokenizer that works piece by piece");
+}
+
+void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<uint32_t>& ids) {
+  // Hash every piece first, then look each up while the slot of the piece
+  // kLookahead further on is being fetched: the table outgrows the caches,
+  // and waiting on memory was most of the lookup's time.
+  pending_.clear();
+  WordPiece piece;
+  for (WordPieces pieces(prepared); pieces.next(&piece);) {
+    const uint64_t head = head_of(piece.text, prepared);
+    pending_.push_back({piece, piece_hash(piece.text, head), head});
+  }
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (i + kLookahead < pending_.size()) __builtin_prefetch(&slots_[pending_[i + kLookahead].hash & mask]);
+    const Pending& p = pending_[i];
+    size_t empty;
+    const Slot* s = find(p, &empty);
+    if (!s) {
+      learn(p, empty, counted, ids);
+    } else if (s->n_ids == 1) {
+      table_.add_count(s->ids, counted);
+      ids.push_back(s->ids);
+    } else {
+      for (uint32_t k = 0; k < s->n_ids; ++k) {
+        const uint32_t id = ids_[s->ids + k];
+        table_.add_count(id, counted);
+        ids.push_back(id);
+      }
+    }
+  }
+}
+
+// Tokenizes a piece not seen (or forgotten) and remembers its ids.
+void PieceInterner::learn(const Pending& p, size_t empty_slot, bool counted, std::vector<uint32_t>& ids) {
+  scratch_.clear();
+  tok_.piece_tokens(p.piece, scratch_);
+  const size_t first = ids.size();
+  for (size_t k = 0; k < scratch_.size(); ++k) ids.push_back(table_.intern(scratch_[k], counted));
+  const size_t n = ids.size() - first;
+  if (p.piece.text.size() <= UINT16_MAX && n <= UINT16_MAX) remember(empty_slot, p, ids.data() + first, n);
+}
+
+const PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* empty_slot) const {
+  const std::string_view key = p.piece.text;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = p.hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.key_len == 0) {
+      *empty_slot = i;
+      return nullptr;
+    }
+    if (s.hash == p.hash && s.head == p.head && s.key_len == key.size() &&
+        (key.size() <= 8 || keys_.compare(s.key_at, s.key_len, key) == 0))
+      return &s;
+  }
+}
+
+void PieceInterner::remember(size_t slot, const Pending& p, const uint32_t* ids, size_t n) {
+  const std::string_view key = p.piece.text;
+  const size_t key_bytes = key.size() > 8 ? key.size() : 0, id_bytes = n > 1 ? 4 * n : 0;
+  if (entries_ > 0 && keys_.size() + key_bytes + 4 * ids_.size() + id_bytes + sizeof(Slot) * slots_.size() > budget_) {
+    forget_all();
+    find(p, &slot);  // its slot in the emptied table
+  }
+  Slot s;
+  s.hash = p.hash;
+  s.head = p.head;
+  s.key_len = static_cast<uint16_t>(key.size());
+  s.n_ids = static_cast<uint16_t>(n);
+  if (key_bytes) {
+    s.key_at = static_cast<uint32_t>(keys_.size());
+    keys_.append(key);
+  }
+  if (n == 1) {
+    s.ids = ids[0];
+  } else {
+    s.ids = static_cast<uint32_t>(ids_.size());
+    ids_.insert(ids_.end(), ids, ids + n);
+  }
+  slots_[slot] = s;
+  if (++entries_ * 2 > slots_.size()) grow();
+}
+
+void PieceInterner::forget_all() {
+  slots_.assign(kFirstSlots, Slot{});
+  keys_.clear();
+  ids_.clear();
+  entries_ = 0;
+  ++resets_;
+}
+
+void PieceInterner::grow() {
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.key_len == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].key_len != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+}  // namespace parlance
