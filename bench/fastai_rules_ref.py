@@ -6,14 +6,18 @@ documented semantics. Two uses:
   * test oracle: `fastai_rules_ref.py prerules FILE` prints the pre-ruled text
     of each document (one JSON string per line) so ctest can compare it with
     the C++ rules byte for byte;
-  * benchmark baseline: `fastai_rules_ref.py bench FILE...` tokenizes the way
-    fastai does in one process (rules, split, post-rules, Counter) and prints
-    MB/s. spaCy is not available offline, so the word split here is a plain
-    space split: the baseline is, if anything, faster than real fastai.
+  * benchmark baseline: `fastai_rules_ref.py bench [--kind KIND] PATH...`
+    tokenizes the way fastai does in one process (rules, split, post-rules,
+    Counter) and prints MB/s. KIND says what a document is: `wikitext` (an
+    article, the default), `lines` (a line), `files` (a file; PATH is a folder
+    searched recursively) or `tsv` (each side of a tab-separated pair). spaCy
+    is not available offline, so the word split here is a plain space split:
+    the baseline is, if anything, faster than real fastai.
 """
 import collections
 import html
 import json
+import os
 import re
 import sys
 import time
@@ -96,8 +100,31 @@ def wikitext_articles(path):
         yield ''.join(doc)
 
 
+def documents(kind, path):
+    """(document texts, bytes read) of one input, for the benchmark."""
+    if kind == 'wikitext':
+        with open(path, 'rb') as f:
+            nbytes = len(f.read())
+        return wikitext_articles(path), nbytes
+    if kind == 'files':
+        files = sorted(os.path.join(d, n) for d, _, names in os.walk(path) for n in names)
+        texts = [open(f, encoding='utf-8', errors='replace').read() for f in files]
+        return texts, sum(os.path.getsize(f) for f in files)
+    with open(path, encoding='utf-8', errors='replace') as f:
+        lines = f.read().split('\n')
+    nbytes = os.path.getsize(path)
+    if kind == 'lines':
+        return [line for line in lines if line.strip()], nbytes
+    if kind == 'tsv':
+        return [side for line in lines if '\t' in line for side in line.split('\t')[:2]], nbytes
+    sys.exit(f'unknown kind {kind}')
+
+
 def main():
     cmd, paths = sys.argv[1], sys.argv[2:]
+    kind = 'wikitext'
+    if paths[:1] == ['--kind']:
+        kind, paths = paths[1], paths[2:]
     if cmd == 'prerules':
         for path in paths:
             for doc in wikitext_articles(path):
@@ -111,9 +138,9 @@ def main():
         nbytes = 0
         start = time.perf_counter()
         for path in paths:
-            with open(path, 'rb') as f:
-                nbytes += len(f.read())
-            for doc in wikitext_articles(path):
+            docs, size = documents(kind, path)
+            nbytes += size
+            for doc in docs:
                 toks = pre_rules(f'{BOS} ' + doc).split(' ')
                 counts.update(deal_caps(replace_all_caps(toks)))
         secs = time.perf_counter() - start

@@ -122,9 +122,28 @@ class RuleChain {
 };
 thread_local std::string RuleChain::buf_[2];
 
+// Which of the characters fix_html searches for occur in `t`, one bit per
+// character (kHtmlBit): one pass over a short text instead of a memchr per rule.
+struct HtmlCharBits {
+  uint8_t bit[256] = {};
+  constexpr HtmlCharBits() {
+    const char chars[] = {'#', ';', '\\', '<', '@', '&'};
+    for (size_t i = 0; i < sizeof chars; ++i) bit[static_cast<unsigned char>(chars[i])] = static_cast<uint8_t>(1u << i);
+  }
+};
+constexpr HtmlCharBits kHtmlBit{};
+
+unsigned html_chars_in(std::string_view t) {
+  unsigned seen = 0;
+  for (char c : t) seen |= kHtmlBit.bit[static_cast<unsigned char>(c)];
+  return seen;
+}
+
 void fix_html_rules(RuleChain& chain) {
   // The same chain of str.replace calls as fastai, in the same order; the
-  // number is the index of the character we search for.
+  // number is the index of the character we search for. A rule whose
+  // character the text lacks cannot match: no replacement writes '#', ';',
+  // '<' or '@', and the '&' that "amp;" writes is noted for html.unescape.
   struct Rule {
     std::string_view from;
     size_t anchor;
@@ -135,13 +154,21 @@ void fix_html_rules(RuleChain& chain) {
       {"\\n", 0, "\n"}, {"quot;", 4, "'"},  {"<br />", 0, "\n"}, {"\\\"", 0, "\""},  {"<unk>", 0, tok::UNK},
       {" @.@ ", 1, "."}, {" @-@ ", 1, "-"},  {" @,@ ", 1, ","},    {"\\", 0, " \\ "},
   };
-  for (const auto& r : kReplacements)
-    chain.apply([&](std::string_view in, std::string& out) { return replace_all(in, r.from, r.anchor, r.to, out); });
-  chain.apply([](std::string_view in, std::string& out) {
-    if (in.find('&') == std::string_view::npos) return false;
-    out = html_unescape(in);
-    return true;
-  });
+  unsigned seen = html_chars_in(chain.text());
+  for (const auto& r : kReplacements) {
+    if (!(seen & kHtmlBit.bit[static_cast<unsigned char>(r.from[r.anchor])])) continue;
+    chain.apply([&](std::string_view in, std::string& out) {
+      if (!replace_all(in, r.from, r.anchor, r.to, out)) return false;
+      seen |= html_chars_in(r.to);
+      return true;
+    });
+  }
+  if (seen & kHtmlBit.bit['&'])
+    chain.apply([](std::string_view in, std::string& out) {
+      if (in.find('&') == std::string_view::npos) return false;
+      out = html_unescape(in);
+      return true;
+    });
   chain.apply([](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });  // re1 = '  +' → ' '
 }
 

@@ -184,43 +184,6 @@ bool is_url_or_email(std::string_view s) {
   return true;
 }
 
-namespace {
-bool space_at(std::string_view s, size_t i, size_t* len) {
-  auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    *len = 1;
-    return utf8::kAscii.cls[b] & utf8::kSpace;
-  }
-  return utf8::is_space(decode(s, i, len));
-}
-}  // namespace
-
-bool WordPieces::next(WordPiece* piece) {
-  const size_t n = text_.size();
-  const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
-  size_t len;
-  while (pos_ < n) {
-    size_t start = pos_;
-    bool ws = space_at(text_, pos_, &len);
-    pos_ += len;
-    while (pos_ < n) {
-      if (p[pos_] < 0x80) {  // ASCII: one table lookup per byte
-        if (static_cast<bool>(utf8::kAscii.cls[p[pos_]] & utf8::kSpace) != ws) break;
-        ++pos_;
-      } else {
-        if (space_at(text_, pos_, &len) != ws) break;
-        pos_ += len;
-      }
-    }
-    if (ws && text_[start] == ' ' && any_) ++start;
-    if (start == pos_) continue;  // the single separating space
-    *piece = {text_.substr(start, pos_ - start), !ws};
-    any_ = true;
-    return true;
-  }
-  return false;
-}
-
 void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view>& out) const {
   WordPiece piece;
   for (WordPieces pieces(text); pieces.next(&piece);) {

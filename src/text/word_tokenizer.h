@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "text/utf8.h"
+
 namespace parlance {
 
 enum class Lang { En, Fr };
@@ -25,10 +27,43 @@ struct WordPiece {
 class WordPieces {
  public:
   explicit WordPieces(std::string_view text) : text_(text) {}
-  // The next piece; false at the end of the text.
-  bool next(WordPiece* piece);
+  // The next piece; false at the end of the text. Inline: prep calls it for
+  // every word, and a piece returned through memory stalled the caller.
+  bool next(WordPiece* piece) {
+    const size_t n = text_.size();
+    const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
+    size_t len;
+    while (pos_ < n) {
+      size_t start = pos_;
+      const bool ws = space_at(pos_, &len);
+      pos_ += len;
+      while (pos_ < n) {
+        if (p[pos_] < 0x80) {  // ASCII: one table lookup per byte
+          if (static_cast<bool>(utf8::kAscii.cls[p[pos_]] & utf8::kSpace) != ws) break;
+          ++pos_;
+        } else {
+          if (space_at(pos_, &len) != ws) break;
+          pos_ += len;
+        }
+      }
+      if (ws && text_[start] == ' ' && any_) ++start;
+      if (start == pos_) continue;  // the single separating space
+      *piece = {text_.substr(start, pos_ - start), !ws};
+      any_ = true;
+      return true;
+    }
+    return false;
+  }
 
  private:
+  bool space_at(size_t i, size_t* len) const {
+    const auto b = static_cast<unsigned char>(text_[i]);
+    if (b < 0x80) {
+      *len = 1;
+      return utf8::kAscii.cls[b] & utf8::kSpace;
+    }
+    return utf8::is_space(utf8::decode(text_, i, len));
+  }
   std::string_view text_;
   size_t pos_ = 0;
   bool any_ = false;  // a piece came before (the separating space is dropped only then)
