@@ -278,7 +278,7 @@ ExpandedInputs::~ExpandedInputs() {
 }
 
 std::string ExpandedInputs::origin(const std::string& path) const {
-  auto absolute = [](const std::string& p) { return fs::absolute(p).lexically_normal().string(); };
+  auto absolute = [&](const std::string& p) { return (cwd_ / p).lexically_normal().string(); };
   if (!tgt_root_.empty() && path == tgt_root_) return absolute(tgt_origin_);
   if (input_root_.empty()) return absolute(path);
   if (path == input_root_ && !input_is_archive_) return absolute(input_origin_);

@@ -16,6 +16,7 @@
 //
 // Unpacking goes through Debian's libarchive; a build without it refuses
 // compressed inputs with one line saying so.
+#include <filesystem>
 #include <string>
 
 #include "data/prep_config.h"
@@ -51,6 +52,7 @@ class ExpandedInputs {
   std::string input_origin_, input_root_;  // input_root_ (in scratch) stands for input_origin_
   std::string input_archive_top_;         // an archive's one top-level entry (input_root_ is it), else ""
   std::string tgt_origin_, tgt_root_;
+  std::filesystem::path cwd_ = std::filesystem::current_path();  // once: origin() runs per input file
   bool input_is_archive_ = false, input_is_mirror_ = false;
   double seconds_ = 0;
 };

@@ -155,10 +155,16 @@ void parallel_for(size_t n, int threads, Work work) {
   }, [](size_t) {});
 }
 
-std::vector<TokenList> tokenize_docs(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok,
-                                     int threads) {
-  std::vector<TokenList> out(docs.size());
-  parallel_for(docs.size(), threads, [&](size_t i) {
+// A batch: documents [first, first + size) of a parsed block, not copied.
+struct DocBatch {
+  const Document* first;
+  size_t size;
+  const Document& operator[](size_t i) const { return first[i]; }
+};
+
+std::vector<TokenList> tokenize_docs(DocBatch docs, size_t stream, const TextTokenizer& tok, int threads) {
+  std::vector<TokenList> out(docs.size);
+  parallel_for(docs.size, threads, [&](size_t i) {
     auto fields = stream == 0 ? docs[i].fields : docs[i].tgt_fields;
     if (docs[i].ends_line && tok.options().kind == TokenizerKind::Char) fields.push_back("\n");
     tok.tokenize(fields, out[i]);
@@ -179,9 +185,9 @@ std::vector<TokenList> tokenize_docs(const std::vector<Document>& docs, size_t s
 // the arenas keep their memory (fresh ones cost page faults per batch).
 class PreparedTexts {
  public:
-  void fill(const std::vector<Document>& docs, size_t stream, const TextTokenizer& tok, int threads) {
+  void fill(DocBatch docs, size_t stream, const TextTokenizer& tok, int threads) {
     for (auto& a : arenas_) a.clear();
-    parallel_for_ranges(docs.size(), threads, [&](size_t b, size_t e, size_t k) {
+    parallel_for_ranges(docs.size, threads, [&](size_t b, size_t e, size_t k) {
       TokenList& arena = arenas_[k];
       for (size_t i = b; i < e; ++i) {
         tok.prepared_text(stream == 0 ? docs[i].fields : docs[i].tgt_fields, arena.open());
@@ -249,7 +255,7 @@ class ShardBuilder {
         for (auto f : docs[e].fields) bytes += f.size();
         ++e;
       }
-      std::vector<Document> batch(docs.begin() + static_cast<long>(b), docs.begin() + static_cast<long>(e));
+      const DocBatch batch{docs.data() + b, e - b};
       std::vector<std::vector<TokenList>> toks(toks_.size());  // [stream][doc], where no interner
       for (size_t s = 0; s < toks_.size(); ++s) {
         if (interners_[s])
@@ -257,7 +263,7 @@ class ShardBuilder {
         else
           toks[s] = tokenize_docs(batch, s, *toks_[s], cfg_.threads);
       }
-      for (size_t i = 0; i < batch.size(); ++i) add(src, batch[i], toks, i);
+      for (size_t i = 0; i < batch.size; ++i) add(src, batch[i], toks, i);
       b = e;
     }
   }
