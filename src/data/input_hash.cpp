@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "util/error.h"
@@ -19,6 +20,14 @@ uint64_t xxh64_file(const std::string& path) {
   for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0;) XXH64_update(st.get(), buf.data(), n);
   return XXH64_digest(st.get());
 }
+
+Xxh64Stream::Xxh64Stream() : state_(XXH64_createState()) {
+  if (!state_) throw std::bad_alloc();
+  XXH64_reset(static_cast<XXH64_state_t*>(state_), 0);
+}
+Xxh64Stream::~Xxh64Stream() { XXH64_freeState(static_cast<XXH64_state_t*>(state_)); }
+void Xxh64Stream::update(const void* data, size_t n) { XXH64_update(static_cast<XXH64_state_t*>(state_), data, n); }
+uint64_t Xxh64Stream::digest() const { return XXH64_digest(static_cast<const XXH64_state_t*>(state_)); }
 
 std::string hex64(uint64_t v) {
   char s[17];

@@ -10,4 +10,19 @@ namespace parlance {
 uint64_t xxh64_file(const std::string& path);
 std::string hex64(uint64_t v);
 
+// XXH64 of bytes fed in pieces: a file hashed while it is read for
+// tokenizing, instead of opened and read a second time.
+class Xxh64Stream {
+ public:
+  Xxh64Stream();
+  ~Xxh64Stream();
+  Xxh64Stream(const Xxh64Stream&) = delete;
+  Xxh64Stream& operator=(const Xxh64Stream&) = delete;
+  void update(const void* data, size_t n);
+  uint64_t digest() const;
+
+ private:
+  void* state_;  // XXH64_state_t
+};
+
 }  // namespace parlance

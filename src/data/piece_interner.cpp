@@ -57,6 +57,9 @@ void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<
     q.piece.is_chunk = piece.is_chunk;
     q.head = head_of(piece.text, prepared);
     q.hash = piece_hash(piece.text, q.head);
+    // The first slots are fetched from here: a short document (a sentence
+    // pair's side) has no piece kLookahead further on to fetch them from.
+    if (pending_.size() <= kLookahead) __builtin_prefetch(&slots_[q.hash & (slots_.size() - 1)]);
   }
   const size_t mask = slots_.size() - 1;
   for (size_t i = 0; i < pending_.size(); ++i) {

@@ -51,6 +51,7 @@ struct LocalShard {
   std::vector<TokenTable> tables;              // [stream]
   TokenTable label_table;
   uint64_t bytes = 0, repaired = 0;
+  std::vector<std::pair<size_t, uint64_t>> file_hashes;  // (source, XXH64) of the files read whole
 };
 
 std::vector<uint64_t> data_begins(const Corpus& corpus, const PrepConfig& cfg) {
@@ -119,12 +120,13 @@ class TargetLines {
 
 // Streams [begin, end) of one source as parsed documents, block by block.
 // on_block(docs, block_bytes, repaired_bytes) sees views that live until it
-// returns; returning false stops early.
+// returns; returning false stops early. `hash`, if given, gets every byte read.
 template <class OnBlock>
 void read_documents(const PrepConfig& cfg, const Corpus& corpus, DocParser& parser, const Source& src, uint64_t begin,
-                    uint64_t end, TargetLines* tgt, OnBlock on_block) {
+                    uint64_t end, TargetLines* tgt, OnBlock on_block, Xxh64Stream* hash = nullptr) {
   ChunkReader reader(src.path, begin, end, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
                      static_cast<uint64_t>(cfg.max_record_bytes));
+  reader.hash_into(hash);
   std::string_view block;
   uint64_t offset;
   while (reader.next(&block, &offset)) {
@@ -231,6 +233,13 @@ class ShardBuilder {
       std::unique_ptr<TargetLines> tgt;
       if (cfg_.format == InputFormat::ParallelFiles)
         tgt = std::make_unique<TargetLines>(corpus_, cfg_, r.begin == 0 ? 0 : line_number_at(src.path, r.begin) - 1);
+      // A document per file: every file is read whole by one rank, which
+      // hashes it on the way (see hashed_while_read in run_prep).
+      std::unique_ptr<Xxh64Stream> hash;
+      if (corpus_.record == RecordKind::File) {
+        if (r.begin != 0 || r.end != src.size) throw std::logic_error("a one-document file split between ranks");
+        hash = std::make_unique<Xxh64Stream>();
+      }
       read_documents(cfg_, corpus_, parser_, src, r.begin, r.end, tgt.get(),
                      [&](const std::vector<Document>& docs, size_t bytes, size_t repaired) {
                        shard_.repaired += repaired;
@@ -239,7 +248,8 @@ class ShardBuilder {
                        shard_.bytes += bytes;
                        if (progress) progress(done, total);
                        return true;
-                     });
+                     }, hash.get());
+      if (hash) shard_.file_hashes.emplace_back(r.source, hash->digest());
     }
   }
 
@@ -509,8 +519,11 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::vector<const TextTokenizer*> toks;
   for (auto& t : tokenizers) toks.push_back(t.get());
   ShardBuilder builder(cfg, corpus, toks, out_dir.empty() ? "." : out_dir);
-  // Input hashes for provenance: file i is hashed by rank i % world, on a
-  // thread beside tokenization (it is I/O plus a few cycles per byte).
+  // Input hashes for provenance. With a document per file each file is read
+  // whole by one rank, which hashes it while reading; otherwise (and for the
+  // target file) file i is hashed by rank i % world on a thread beside
+  // tokenization (it is I/O plus a few cycles per byte).
+  const bool hashed_while_read = corpus.record == RecordKind::File;
   std::vector<std::string> paths;
   for (const auto& s : corpus.sources) paths.push_back(s.path);
   if (!corpus.tgt_path.empty()) paths.push_back(corpus.tgt_path);
@@ -518,7 +531,8 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::string hash_error;
   std::thread hasher([&] {
     try {
-      for (size_t i = static_cast<size_t>(rank); i < paths.size(); i += static_cast<size_t>(world))
+      const size_t first = hashed_while_read ? corpus.sources.size() : 0;
+      for (size_t i = first + static_cast<size_t>(rank); i < paths.size(); i += static_cast<size_t>(world))
         hashes[i] = xxh64_file(paths[i]);
     } catch (const std::exception& e) {
       hash_error = e.what();
@@ -535,6 +549,12 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   LocalShard shard = builder.take();
   hasher.join();
   if (!hash_error.empty()) throw UserError(hash_error);
+  for (const auto& [source, h] : shard.file_hashes) hashes[source] = h;
+  if (hashed_while_read) {  // empty files are in no rank's share; every rank knows their hash
+    const uint64_t empty = Xxh64Stream().digest();
+    for (size_t i = 0; i < corpus.sources.size(); ++i)
+      if (corpus.sources[i].size == 0) hashes[i] = empty;
+  }
   {
     std::string mine(reinterpret_cast<const char*>(hashes.data()), hashes.size() * 8);
     for (const auto& blob : mpi::allgather(mine))

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "data/corpus.h"
+#include "data/input_hash.h"
 
 namespace parlance {
 
@@ -38,6 +39,8 @@ class ChunkReader {
   // Next block; false when the range is exhausted. *offset receives the file
   // offset of the block's first byte. The view is valid until the next call.
   bool next(std::string_view* block, uint64_t* offset);
+  // Feeds every byte read from here on to `hash` (which must outlive the reads).
+  void hash_into(Xxh64Stream* hash) { hash_ = hash; }
 
  private:
   size_t last_record_end(std::string_view buf) const;
@@ -46,7 +49,8 @@ class ChunkReader {
   size_t oversized_record(std::string_view block) const;
   [[noreturn]] void fail_oversized(uint64_t record_offset) const;
   std::string path_;
-  std::FILE* f_ = nullptr;
+  int f_ = -1;
+  Xxh64Stream* hash_ = nullptr;
   uint64_t pos_, end_;  // next byte to read
   RecordKind kind_;
   uint64_t chunk_, max_record_;
