@@ -214,7 +214,7 @@ class ShardBuilder {
     shard_.parts.resize(corpus.splits.size());
     for (auto& p : shard_.parts) {
       p.resize(toks_.size());
-      for (auto& sp : p) sp.spill = std::make_unique<SpillFile>(scratch);
+      for (auto& sp : p) sp.spill = std::make_unique<SpillFile>(scratch, &spill_memory_left_);
     }
     shard_.labels.resize(corpus.splits.size());
     shard_.tables.resize(toks_.size());  // never resized again: interners_ point into it
@@ -308,6 +308,9 @@ class ShardBuilder {
   LocalShard shard_;
   std::vector<std::unique_ptr<PieceInterner>> interners_;  // [stream], for tokenizers that work by piece
   std::vector<PreparedTexts> prepared_;                    // [stream], the batch's texts for interners_
+  // Token ids the rank keeps in memory before its spill files go to disk: at
+  // 256 MB the program stays far under a GB per rank at any corpus size.
+  size_t spill_memory_left_ = size_t{256} << 20;
   std::set<std::string> class_set_;
   std::vector<uint32_t> ids_;
 };

@@ -43,16 +43,16 @@ inline uint64_t load8(const char* p) {
   return w;
 }
 
-// Offset of the first "  " in s, or npos; 8 bytes per step.
-size_t find_double_space(std::string_view s) {
-  size_t i = 0;
-  bool prev_space = false;  // the byte before s[i]
+// Offset of the first "  " in s at or after `from`, or npos; 8 bytes per step.
+size_t find_double_space(std::string_view s, size_t from = 0) {
+  size_t i = from;
+  bool prev_space = i > 0 && s[i - 1] == ' ';  // the byte before s[i]
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t sp = bytes_equal(load8(s.data() + i), ' ');
     if ((sp & (sp >> 8)) || (prev_space && (sp & 0x80))) break;
     prev_space = sp >> 63;
   }
-  for (i = i ? i - 1 : 0; i + 1 < s.size(); ++i)
+  for (i = i > from ? i - 1 : from; i + 1 < s.size(); ++i)
     if (s[i] == ' ' && s[i + 1] == ' ') return i;
   return std::string_view::npos;
 }
@@ -62,11 +62,12 @@ bool rm_useless_spaces(std::string_view t, std::string& out) {
   if (p == std::string_view::npos) return false;
   out.reserve(t.size());
   size_t copied = 0;
-  for (++p; p < t.size(); ++p) {
-    if (t[p] != ' ' || t[p - 1] != ' ') continue;
-    out.append(t.data() + copied, p - copied);  // up to and including the first space
-    while (p + 1 < t.size() && t[p + 1] == ' ') ++p;
-    copied = p + 1;
+  while (p != std::string_view::npos) {  // t[p] and t[p + 1] are spaces: keep the first
+    out.append(t.data() + copied, p + 1 - copied);
+    size_t q = p + 2;
+    while (q < t.size() && t[q] == ' ') ++q;
+    copied = q;
+    p = find_double_space(t, q);
   }
   out.append(t.data() + copied, t.size() - copied);
   return true;
