@@ -130,7 +130,7 @@ def main():
             for doc in wikitext_articles(path):
                 print(json.dumps(pre_rules(f'{BOS} ' + doc)))
     elif cmd == 'rule':
-        rule = {f.__name__: f for f in PRE_RULES}[paths[0]]
+        rule = {f.__name__: f for f in PRE_RULES + [pre_rules]}[paths[0]]
         for line in sys.stdin:
             print(json.dumps(rule(json.loads(line))))
     elif cmd == 'bench':

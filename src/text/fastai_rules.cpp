@@ -218,6 +218,41 @@ bool replace_rep(std::string_view t, std::string& out) {
   return true;
 }
 
+// Word characters (Python's ASCII \w: [A-Za-z0-9_]) among 8 ASCII bytes: the
+// high bit of each byte that is one. Bytes under 0x80 only (no carries).
+inline uint64_t in_range(uint64_t w, unsigned char lo, unsigned char hi) {
+  return (w + kOnes * (0x80 - lo)) & ~(w + kOnes * (0x7F - hi)) & kHigh;
+}
+inline uint64_t ascii_word_bytes(uint64_t w) {
+  return in_range(w | (kOnes * 0x20), 'a', 'z') | in_range(w, '0', '9') | bytes_equal(w, '_');
+}
+
+// The first position at or after p that is (want_word) or is not (!want_word)
+// a \w character; 8 ASCII bytes per step, decoding only non-ASCII text.
+size_t skip_class(std::string_view t, size_t p, bool want_word) {
+  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
+  size_t len;
+  while (p < t.size()) {
+    if (p + 8 <= t.size()) {
+      const uint64_t w = load8(t.data() + p);
+      if (!(w & kHigh)) {
+        const uint64_t hits = want_word ? ascii_word_bytes(w) : ~ascii_word_bytes(w) & kHigh;
+        if (hits) return p + static_cast<size_t>(__builtin_ctzll(hits)) / 8;
+        p += 8;
+        continue;
+      }
+    }
+    if (b[p] < 0x80) {
+      if (static_cast<bool>(utf8::kAscii.cls[b[p]] & utf8::kWord) == want_word) return p;
+      ++p;
+    } else {
+      if (word_at(t, p, &len) == want_word) return p;
+      p += len;
+    }
+  }
+  return t.size();
+}
+
 bool replace_wrep(std::string_view t, std::string& out) {
   // (\b\w+\W+)(\1{3,}) → ' xxwrep N c ' with N = len(cc.split()) + 1.
   // \b\w+ can only start at a word start and must take the whole word (it is
@@ -225,42 +260,13 @@ bool replace_wrep(std::string_view t, std::string& out) {
   // whole non-word run can work: a shorter group would have to repeat starting
   // at a non-word character, but it starts with a word character.
   size_t copied = 0;  // t[copied:] not yet in out
-  bool prev_word = false;
-  size_t len;
-  for (size_t i = 0; i < t.size();) {
-    bool w = word_at(t, i, &len);
-    if (!w || prev_word) {
-      prev_word = w;
-      i += len;
-      continue;
-    }
-    const auto* b = reinterpret_cast<const unsigned char*>(t.data());
-    size_t we = i + len;
-    while (we < t.size()) {  // rest of the word; ASCII by table
-      if (b[we] < 0x80) {
-        if (!(utf8::kAscii.cls[b[we]] & utf8::kWord)) break;
-        ++we;
-      } else if (word_at(t, we, &len)) {
-        we += len;
-      } else {
-        break;
-      }
-    }
-    size_t se = we;
-    while (se < t.size()) {  // the non-word run after it
-      if (b[se] < 0x80) {
-        if (utf8::kAscii.cls[b[se]] & utf8::kWord) break;
-        ++se;
-      } else if (!word_at(t, se, &len)) {
-        se += len;
-      } else {
-        break;
-      }
-    }
+  // i: a word start (a \w after a \W or the start of the text), or the end.
+  for (size_t i = skip_class(t, 0, true); i < t.size();) {
+    const size_t we = skip_class(t, i, false);  // the word's end
+    const size_t se = skip_class(t, we, true);  // the end of the non-word run after it
     if (se == t.size()) break;  // no word after the separator: nothing can repeat
     if (t[se] != t[i]) {  // the next word differs at once: the common case
       i = se;
-      prev_word = false;
       continue;
     }
     std::string_view g = t.substr(i, se - i);
@@ -268,7 +274,6 @@ bool replace_wrep(std::string_view t, std::string& out) {
     while (p + g.size() <= t.size() && t.compare(p, g.size(), g) == 0) p += g.size(), ++reps;
     if (reps < 3) {
       i = se;  // the next word starts here; \b holds since t[se-1] is \W
-      prev_word = false;
       continue;
     }
     if (copied == 0) out.reserve(t.size() + 64);
@@ -276,11 +281,10 @@ bool replace_wrep(std::string_view t, std::string& out) {
     out.append(" ").append(tok::WREP).append(" ");
     out.append(std::to_string(count_py_words(t.substr(se, p - se)) + 1)).append(" ");
     out.append(g).append(" ");
-    copied = i = p;
-    // After a match the engine resumes at p, where \b needs a non-word before it.
-    size_t k = p - 1;
-    while (k > 0 && (static_cast<unsigned char>(t[k]) & 0xC0) == 0x80) --k;
-    prev_word = word_at(t, k, &len);
+    copied = p;
+    // The engine resumes at p; t[p-1] ends a group, so it is \W and the next
+    // word start is the next \w.
+    i = skip_class(t, p, true);
   }
   if (copied == 0) return false;
   out.append(t.substr(copied));
