@@ -32,7 +32,6 @@ class PieceInterner {
   // counting each token once more in the table unless `counted` is false.
   void intern(std::string_view prepared, bool counted, std::vector<uint32_t>& ids);
 
-  size_t remembered() const { return entries_; }
   size_t forgotten() const { return resets_; }  // times the budget was reached
 
  private:

@@ -118,6 +118,10 @@ class TargetLines {
   std::vector<std::string> pending_;  // reversed: next line at the back
 };
 
+// With a document per file every file is read whole by one rank, which hashes
+// it on the way for the provenance; other inputs are hashed on their own.
+bool hashed_while_read(const Corpus& c) { return c.record == RecordKind::File; }
+
 // Streams [begin, end) of one source as parsed documents, block by block.
 // on_block(docs, block_bytes, repaired_bytes) sees views that live until it
 // returns; returning false stops early. `hash`, if given, gets every byte read.
@@ -233,10 +237,8 @@ class ShardBuilder {
       std::unique_ptr<TargetLines> tgt;
       if (cfg_.format == InputFormat::ParallelFiles)
         tgt = std::make_unique<TargetLines>(corpus_, cfg_, r.begin == 0 ? 0 : line_number_at(src.path, r.begin) - 1);
-      // A document per file: every file is read whole by one rank, which
-      // hashes it on the way (see hashed_while_read in run_prep).
       std::unique_ptr<Xxh64Stream> hash;
-      if (corpus_.record == RecordKind::File) {
+      if (hashed_while_read(corpus_)) {
         if (r.begin != 0 || r.end != src.size) throw std::logic_error("a one-document file split between ranks");
         hash = std::make_unique<Xxh64Stream>();
       }
@@ -526,7 +528,6 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   // whole by one rank, which hashes it while reading; otherwise (and for the
   // target file) file i is hashed by rank i % world on a thread beside
   // tokenization (it is I/O plus a few cycles per byte).
-  const bool hashed_while_read = corpus.record == RecordKind::File;
   std::vector<std::string> paths;
   for (const auto& s : corpus.sources) paths.push_back(s.path);
   if (!corpus.tgt_path.empty()) paths.push_back(corpus.tgt_path);
@@ -534,7 +535,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::string hash_error;
   std::thread hasher([&] {
     try {
-      const size_t first = hashed_while_read ? corpus.sources.size() : 0;
+      const size_t first = hashed_while_read(corpus) ? corpus.sources.size() : 0;
       for (size_t i = first + static_cast<size_t>(rank); i < paths.size(); i += static_cast<size_t>(world))
         hashes[i] = xxh64_file(paths[i]);
     } catch (const std::exception& e) {
@@ -553,7 +554,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   hasher.join();
   if (!hash_error.empty()) throw UserError(hash_error);
   for (const auto& [source, h] : shard.file_hashes) hashes[source] = h;
-  if (hashed_while_read) {  // empty files are in no rank's share; every rank knows their hash
+  if (hashed_while_read(corpus)) {  // empty files are in no rank's share; every rank knows their hash
     const uint64_t empty = Xxh64Stream().digest();
     for (size_t i = 0; i < corpus.sources.size(); ++i)
       if (corpus.sources[i].size == 0) hashes[i] = empty;

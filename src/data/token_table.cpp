@@ -3,9 +3,27 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "util/string_hash.h"
-
 namespace parlance {
+
+namespace {
+// FNV-1a over 8-byte words, then a strong finalizer: short tokens dominate.
+uint64_t hash_bytes(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull ^ s.size();
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail) * 0x100000001b3ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+}  // namespace
 
 uint32_t TokenTable::intern(std::string_view s, bool counted) {
   uint32_t id = find_or_insert(s, hash_bytes(s));

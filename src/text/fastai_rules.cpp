@@ -166,7 +166,6 @@ void fix_html_rules(RuleChain& chain) {
   }
   if (seen & kHtmlBit.bit['&'])
     chain.apply([](std::string_view in, std::string& out) {
-      if (in.find('&') == std::string_view::npos) return false;
       out = html_unescape(in);
       return true;
     });

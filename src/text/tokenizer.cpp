@@ -92,10 +92,7 @@ void TextTokenizer::prepared_text(const std::vector<std::string_view>& fields, s
 void TextTokenizer::piece_tokens(const WordPiece& piece, TokenList& out) const {
   thread_local std::vector<std::string_view> words;
   words.clear();
-  if (piece.is_chunk)
-    words_.split_chunk(piece.text, words);
-  else
-    words.push_back(piece.text);
+  words_.split_piece(piece, words);
   apply_post_rules(words, out);
 }
 

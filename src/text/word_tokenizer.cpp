@@ -186,12 +186,14 @@ bool is_url_or_email(std::string_view s) {
 
 void WordTokenizer::tokenize(std::string_view text, std::vector<std::string_view>& out) const {
   WordPiece piece;
-  for (WordPieces pieces(text); pieces.next(&piece);) {
-    if (piece.is_chunk)
-      split_chunk(piece.text, out);
-    else
-      out.push_back(piece.text);
-  }
+  for (WordPieces pieces(text); pieces.next(&piece);) split_piece(piece, out);
+}
+
+void WordTokenizer::split_piece(const WordPiece& piece, std::vector<std::string_view>& out) const {
+  if (piece.is_chunk)
+    split_chunk(piece.text, out);
+  else
+    out.push_back(piece.text);
 }
 
 const std::vector<uint8_t>* WordTokenizer::special(std::string_view s) const {

@@ -75,10 +75,12 @@ class WordTokenizer {
   // Appends the tokens of `text` to `out` (views into `text`: every token is a
   // substring): each WordPiece's tokens in order.
   void tokenize(std::string_view text, std::vector<std::string_view>& out) const;
-  // The tokens of one chunk (a WordPiece with is_chunk), appended to `out`.
-  void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
+  // The tokens of one piece appended to `out`: a chunk split, a whitespace
+  // token as it is.
+  void split_piece(const WordPiece& piece, std::vector<std::string_view>& out) const;
 
  private:
+  void split_chunk(std::string_view chunk, std::vector<std::string_view>& out) const;
   // The pieces of `s` when it is a special case (empty: one token), else nullptr.
   const std::vector<uint8_t>* special(std::string_view s) const;
   void emit_special(std::string_view s, const std::vector<uint8_t>& pieces, std::vector<std::string_view>& out) const;
