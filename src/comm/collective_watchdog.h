@@ -8,8 +8,9 @@
 // longer than the timeout prints one line naming it and exits with
 // kExitHung, which makes mpirun end the whole job.
 //
-// Invariant: only the thread that makes MPI calls (MPI_THREAD_FUNNELED) marks
-// waits; nested marks count as the outermost one. With NCCL the host does not
+// Invariant: only the main thread blocks in MPI, so only it marks waits
+// (gradient hooks on autograd's thread merely start non-blocking allreduces);
+// nested marks count as the outermost one. With NCCL the host does not
 // block inside the gradient collectives, but every optimizer step ends in a
 // host MPI collective (the preemption agreement), where a hung peer is seen.
 namespace parlance {

@@ -27,6 +27,11 @@ class Communicator {
   virtual int size() const = 0;
   virtual int local_rank() const = 0;  // rank among the processes of this node
   virtual std::string backend() const = 0;
+  // Whether allreduce_async may be started from a thread other than the one
+  // that made this communicator (autograd's CUDA device thread runs gradient
+  // hooks). Where not, the reducer starts the buckets from finalize() instead.
+  // NCCL enqueues on a stream from any thread.
+  virtual bool serves_any_thread() const { return true; }
 
   // In place on a contiguous tensor; every rank must call in the same order.
   virtual std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) = 0;

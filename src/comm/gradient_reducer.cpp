@@ -6,7 +6,11 @@ namespace parlance {
 
 GradientReducer::GradientReducer(Communicator& comm, std::vector<torch::Tensor> params, int64_t first_bucket_bytes,
                                  int64_t bucket_cap_bytes)
-    : comm_(comm), params_(std::move(params)), first_bytes_(first_bucket_bytes), cap_bytes_(bucket_cap_bytes) {
+    : comm_(comm),
+      owner_(std::this_thread::get_id()),
+      params_(std::move(params)),
+      first_bytes_(first_bucket_bytes),
+      cap_bytes_(bucket_cap_bytes) {
   hooked_.assign(params_.size(), false);
   rebuild();
 }
@@ -91,7 +95,8 @@ void GradientReducer::on_grad(size_t param, const torch::Tensor& grad) {
   else
     view.copy_(grad);
   view.div_(comm_.size());
-  if (--bucket.pending == 0) launch_ready();
+  const bool may_call = comm_.serves_any_thread() || std::this_thread::get_id() == owner_;
+  if (--bucket.pending == 0 && may_call) launch_ready();
 }
 
 void GradientReducer::launch_ready() {

@@ -10,12 +10,17 @@
 //    the world size; when a bucket is complete it is allreduced asynchronously
 //    while backward continues. Buckets launch strictly in index order, so
 //    every rank issues the same collectives in the same order.
+//  - Hooks run on whichever thread runs backward (autograd's device thread on
+//    CUDA). A communicator that must not be called from there
+//    (serves_any_thread() false: MPI without MPI_THREAD_SERIALIZED) gets no
+//    call from a hook; finalize() then launches every bucket, still in order.
 //  - finalize() waits for all buckets and writes the averages into .grad.
 //  - With gradient accumulation, only the last micro-batch (sync = true)
 //    reduces; earlier ones accumulate locally in .grad as usual.
 #include <torch/torch.h>
 
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "comm/communicator.h"
@@ -55,6 +60,7 @@ class GradientReducer {
   void launch_ready();
 
   Communicator& comm_;
+  std::thread::id owner_;  // the thread that made the reducer (and calls finalize)
   std::vector<torch::Tensor> params_;
   std::vector<bool> hooked_;  // a gradient hook is registered on params_[i]
   int64_t first_bytes_, cap_bytes_;

@@ -71,6 +71,8 @@ MpiCommunicator::MpiCommunicator() {
   local_rank_ = mpi::local_rank();
 }
 
+bool MpiCommunicator::serves_any_thread() const { return mpi::calls_from_any_thread(); }
+
 std::unique_ptr<CommWork> MpiCommunicator::allreduce_async(torch::Tensor& t, ReduceOp op) {
   require_contiguous(t, "allreduce");
   torch::Tensor host = on_host(t);

@@ -14,6 +14,7 @@ class MpiCommunicator : public Communicator {
   int size() const override { return size_; }
   int local_rank() const override { return local_rank_; }
   std::string backend() const override { return "mpi"; }
+  bool serves_any_thread() const override;
   std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) override;
   void broadcast(torch::Tensor& t, int root) override;
   torch::Tensor allgather(const torch::Tensor& t) override;

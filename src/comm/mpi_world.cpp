@@ -37,10 +37,18 @@ std::pair<int, int> node_rank_and_size() {
 int local_rank() { return node_rank_and_size().first; }
 int local_size() { return node_rank_and_size().second; }
 
+namespace {
+int provided_level = MPI_THREAD_SINGLE;
+}  // namespace
+
+// SERIALIZED, not FUNNELED: on CUDA, autograd runs gradient hooks on its own
+// device thread, so the reducer starts bucket allreduces from there while the
+// main thread is blocked in backward() (one thread in MPI at a time).
 World::World(int* argc, char*** argv) {
-  int provided = 0;
-  PARLANCE_MPI_CHECK(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided));
+  PARLANCE_MPI_CHECK(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided_level));
 }
+
+bool calls_from_any_thread() { return provided_level >= MPI_THREAD_SERIALIZED; }
 
 World::~World() {
   int finalized = 0;

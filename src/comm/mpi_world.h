@@ -10,7 +10,7 @@
 
 namespace parlance::mpi {
 
-// RAII: MPI_Init on construction (threads funnelled), MPI_Finalize on exit.
+// RAII: MPI_Init on construction (MPI_THREAD_SERIALIZED requested), MPI_Finalize on exit.
 class World {
  public:
   World(int* argc, char*** argv);
@@ -19,6 +19,10 @@ class World {
   World& operator=(const World&) = delete;
 };
 
+// True when the MPI library granted MPI_THREAD_SERIALIZED or more: any
+// thread may call MPI, one at a time. False before World or when the library
+// only allows the main thread.
+bool calls_from_any_thread();
 int rank();
 int size();
 // This process's rank among the ranks of its node (MPI_Comm_split_type SHARED):

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <mutex>
+#include <thread>
+
 #include "comm/communicator.h"
 #include "comm/gradient_reducer.h"
+#include "comm/mpi_communicator.h"
 #include "comm/mpi_world.h"
 #include "models/awd_lstm.h"
 #include "lm/lm_loss.h"
@@ -113,6 +117,83 @@ TEST(GradientReducer, AccumulationReducesOnlyTheLastMicroBatch) {
   auto got = model.named_parameters();
   for (auto& p : ref.named_parameters())
     EXPECT_LT(max_rel_diff(got[p.key()].grad(), p.value().grad()), 1e-5) << p.key();
+}
+
+// The real MPI communicator, noting which thread starts each allreduce, and
+// optionally declaring itself bound to the thread that made it.
+class ThreadNotingMpi : public MpiCommunicator {
+ public:
+  explicit ThreadNotingMpi(bool any_thread) : any_thread_(any_thread) {}
+  bool serves_any_thread() const override { return any_thread_ && MpiCommunicator::serves_any_thread(); }
+  std::unique_ptr<CommWork> allreduce_async(torch::Tensor& t, ReduceOp op) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      callers_.push_back(std::this_thread::get_id());
+    }
+    return MpiCommunicator::allreduce_async(t, op);
+  }
+  std::vector<std::thread::id> callers() const { return callers_; }
+
+ private:
+  bool any_thread_;
+  mutable std::mutex mutex_;
+  std::vector<std::thread::id> callers_;
+};
+
+// One reduced step whose backward runs on a second thread, as autograd's CUDA
+// device thread runs the hooks; finalize() on this thread. Checks the
+// gradients against one process with the whole batch; returns how many
+// allreduces each thread started (this thread, the backward thread).
+std::pair<int, int> step_with_backward_on_another_thread(ThreadNotingMpi& comm) {
+  const int n = comm.size(), r = comm.rank();
+  const int64_t b = 2, seq = 6;
+  torch::manual_seed(21);
+  AwdLstm model(spec(0.0));
+  GradientReducer reducer(comm, model.parameters(), 2048, 8192);
+  AwdLstm ref(spec(0.0));
+  copy_weights(ref, model);
+  torch::manual_seed(22);
+  auto tokens = torch::randint(0, 40, {seq + 1, n * b}, torch::kInt64);
+  auto x = tokens.narrow(0, 0, seq), y = tokens.narrow(0, 1, seq);
+
+  auto state = model.initial_state(b, torch::kCPU);
+  reducer.prepare(true);
+  auto loss = lm_loss(model.forward(x.narrow(1, r * b, b), state), y.narrow(1, r * b, b), 0, 0).total;
+  std::thread::id backward_thread;
+  std::thread worker([&] {
+    backward_thread = std::this_thread::get_id();
+    loss.backward();
+  });
+  worker.join();
+  reducer.finalize();
+
+  auto ref_state = ref.initial_state(n * b, torch::kCPU);
+  lm_loss(ref.forward(x, ref_state), y, 0, 0).total.backward();
+  auto got = model.named_parameters();
+  for (auto& p : ref.named_parameters())
+    EXPECT_LT(max_rel_diff(got[p.key()].grad(), p.value().grad()), 1e-5) << p.key();
+
+  std::pair<int, int> counts{0, 0};
+  for (auto id : comm.callers()) (id == backward_thread ? counts.second : counts.first) += 1;
+  EXPECT_EQ(static_cast<size_t>(counts.first + counts.second), reducer.bucket_layout().size());
+  return counts;
+}
+
+TEST(GradientReducer, HooksOnAnotherThreadStartAllreducesThere) {
+  ASSERT_TRUE(mpi::calls_from_any_thread()) << "MPI granted less than MPI_THREAD_SERIALIZED";
+  ThreadNotingMpi comm(/*any_thread=*/true);
+  auto [main_calls, backward_calls] = step_with_backward_on_another_thread(comm);
+  // Every bucket fills during backward, so all start on the backward thread,
+  // overlapping it; none is left for finalize.
+  EXPECT_EQ(main_calls, 0);
+  EXPECT_GT(backward_calls, 1);
+}
+
+TEST(GradientReducer, ThreadBoundCommunicatorIsCalledOnlyFromFinalize) {
+  ThreadNotingMpi comm(/*any_thread=*/false);
+  auto [main_calls, backward_calls] = step_with_backward_on_another_thread(comm);
+  EXPECT_EQ(backward_calls, 0);
+  EXPECT_GT(main_calls, 1);
 }
 
 }  // namespace
