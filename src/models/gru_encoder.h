@@ -8,7 +8,13 @@
 // direction starts there too — padding never enters the state (the lesson ran
 // the GRU over the pads; the packed form is what it meant and what a user of
 // OpenNMT/Marian expects). Outputs at padded positions are zeros.
+//
+// On the CPU the recurrence runs through models/gru_layer.h (one autograd node
+// per layer and direction, the same function as torch::nn::GRU's packed form);
+// elsewhere through torch::nn::GRU (cuDNN). Both use the module's parameters.
 #include <torch/torch.h>
+
+#include <tuple>
 
 #include "models/seq2seq_model.h"
 
@@ -20,6 +26,10 @@ class GruEncoderImpl : public torch::nn::Module {
   // src (S, B) → source outputs (S, B, hidden·directions) and mask, and the
   // decoder's initial state (layers, B, tgt_emb).
   DecoderState forward(const torch::Tensor& src);
+  // The GRU alone: x (S, B, src_emb) and lengths (B, CPU int64) → outputs
+  // (S, B, hidden·directions), zeros past each length, and final states
+  // (layers·directions, B, hidden) as torch::nn::GRU orders them.
+  std::tuple<torch::Tensor, torch::Tensor> recur(const torch::Tensor& x, const torch::Tensor& lengths);
   int64_t output_size() const { return spec_.hidden * (spec_.bidirectional ? 2 : 1); }
   torch::nn::Embedding& embedding() { return emb_; }
 
@@ -28,6 +38,9 @@ class GruEncoderImpl : public torch::nn::Module {
   torch::nn::Embedding emb_{nullptr};
   torch::nn::GRU gru_{nullptr};
   torch::nn::Linear bridge_{nullptr};
+
+  std::tuple<torch::Tensor, torch::Tensor> recur_packed(const torch::Tensor& x, const torch::Tensor& lengths);
+  std::tuple<torch::Tensor, torch::Tensor> recur_on_cpu(const torch::Tensor& x, const torch::Tensor& lengths);
 };
 TORCH_MODULE(GruEncoder);
 
