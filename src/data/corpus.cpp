@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "util/error.h"
 
@@ -51,27 +52,8 @@ std::vector<std::string> subdirs(const fs::path& dir) {
   return out;
 }
 
-// The size of a file that can be opened for reading, with one open and one
-// fstat: folders of small files (aclImdb) add tens of thousands of them.
-uint64_t readable_file_size(const fs::path& p) {
-  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) throw UserError(p.string() + ": no such file or folder");
-    if (err == EACCES) throw UserError(p.string() + ": cannot be read (permissions?)");
-    throw UserError(p.string() + ": cannot open: " + std::strerror(err));
-  }
-  struct stat st;
-  const bool ok = ::fstat(fd, &st) == 0;
-  const int err = errno;
-  ::close(fd);
-  if (!ok) throw UserError(p.string() + ": cannot stat: " + std::strerror(err));
-  if (!S_ISREG(st.st_mode)) throw UserError(p.string() + ": is not a regular file");
-  return static_cast<uint64_t>(st.st_size);
-}
-
 void add_file(Corpus& c, const fs::path& p, int split, const std::string& label = "") {
-  c.sources.push_back({p.string(), readable_file_size(p), 0, split, label});
+  c.sources.push_back({p.string(), 0, 0, split, label});  // the size comes in set_sizes
 }
 
 // aclImdb-style tree: SPLIT/CLASS/*.txt, with "unsup" (top level or under a
@@ -135,7 +117,32 @@ void discover_wikitext(Corpus& c, const fs::path& input) {
 
 }  // namespace
 
+uint64_t readable_file_size(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw UserError(path + ": no such file or folder");
+    if (err == EACCES) throw UserError(path + ": cannot be read (permissions?)");
+    throw UserError(path + ": cannot open: " + std::strerror(err));
+  }
+  struct stat st;
+  const bool ok = ::fstat(fd, &st) == 0;
+  const int err = errno;
+  ::close(fd);
+  if (!ok) throw UserError(path + ": cannot stat: " + std::strerror(err));
+  if (!S_ISREG(st.st_mode)) throw UserError(path + ": is not a regular file");
+  return static_cast<uint64_t>(st.st_size);
+}
+
 Corpus discover_corpus(const PrepConfig& cfg) {
+  Corpus c = list_corpus(cfg);
+  std::vector<uint64_t> sizes;
+  for (const auto& s : c.sources) sizes.push_back(readable_file_size(s.path));
+  set_sizes(c, sizes);
+  return c;
+}
+
+Corpus list_corpus(const PrepConfig& cfg) {
   Corpus c;
   fs::path input(cfg.input);
   require_readable(input);
@@ -196,12 +203,19 @@ Corpus discover_corpus(const PrepConfig& cfg) {
   }
   // Split order first, then path order within a split; random-split sources keep path order.
   std::stable_sort(c.sources.begin(), c.sources.end(), [](const Source& a, const Source& b) { return a.split < b.split; });
-  for (auto& s : c.sources) {
-    s.start = c.total_bytes;
-    c.total_bytes += s.size;
-  }
-  if (c.total_bytes == 0) throw UserError(cfg.input + ": empty corpus (no bytes to prepare)");
+  c.input = cfg.input;
   return c;
+}
+
+void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes) {
+  if (sizes.size() != c.sources.size()) throw std::logic_error("set_sizes: one size per source expected");
+  c.total_bytes = 0;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    c.sources[i].size = sizes[i];
+    c.sources[i].start = c.total_bytes;
+    c.total_bytes += sizes[i];
+  }
+  if (c.total_bytes == 0) throw UserError(c.input + ": empty corpus (no bytes to prepare)");
 }
 
 }  // namespace parlance

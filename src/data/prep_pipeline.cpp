@@ -19,6 +19,7 @@
 #include "data/doc_parser.h"
 #include "data/h5_file.h"
 #include "data/prepared_dataset.h"
+#include "data/source_sizes.h"
 #include "data/input_hash.h"
 #include "data/piece_interner.h"
 #include "data/record_scan.h"
@@ -472,13 +473,16 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   const PrepConfig& cfg = expanded.config();
   sum.unpack_seconds = expanded.seconds();
 
-  // A. Every rank discovers the same corpus; bad paths and configs stop all ranks here.
+  // A. Every rank discovers the same corpus (the per-file opens divided among
+  // them); bad paths and configs stop all ranks here.
   Corpus corpus;
   std::vector<uint64_t> data_begin;
   std::vector<std::vector<std::string>> vocab_itos(nstreams);
   std::vector<std::string> sp_models(nstreams);  // serialized SentencePiece models, per stream
+  mpi::collectively([&] { corpus = list_corpus(cfg); });
+  const std::vector<uint64_t> sizes = sizes_across_ranks(corpus);
   mpi::collectively([&] {
-    corpus = discover_corpus(cfg);
+    set_sizes(corpus, sizes);
     data_begin = data_begins(corpus, cfg);
     if (corpus.record == RecordKind::Csv) DocParser check(cfg, corpus);  // header and column checks
     if (!cfg.vocab_from.empty()) {

@@ -1,0 +1,44 @@
+#include "data/source_sizes.h"
+
+#include <cstring>
+
+#include "comm/mpi_world.h"
+#include "util/error.h"
+
+namespace parlance {
+
+std::vector<uint64_t> sizes_across_ranks(const Corpus& corpus) {
+  const size_t n = corpus.sources.size(), step = static_cast<size_t>(mpi::size());
+  std::vector<uint64_t> mine;
+  uint64_t first_bad = UINT64_MAX;
+  std::string error;
+  for (size_t i = static_cast<size_t>(mpi::rank()); i < n; i += step) {
+    uint64_t size = 0;
+    try {
+      size = readable_file_size(corpus.sources[i].path);
+    } catch (const UserError& e) {
+      if (first_bad == UINT64_MAX) first_bad = i, error = e.what();
+    }
+    mine.push_back(size);
+  }
+  // A rank's blob: its first bad index, its sizes, then its error text.
+  std::string blob(sizeof(uint64_t) * (1 + mine.size()), '\0');
+  std::memcpy(blob.data(), &first_bad, sizeof first_bad);
+  if (!mine.empty()) std::memcpy(blob.data() + sizeof first_bad, mine.data(), mine.size() * sizeof(uint64_t));
+  blob += error;
+  std::vector<uint64_t> sizes(n, 0);
+  uint64_t bad = UINT64_MAX;
+  const std::vector<std::string> all = mpi::allgather(blob);
+  for (size_t q = 0; q < all.size(); ++q) {
+    const char* b = all[q].data();
+    uint64_t at;
+    std::memcpy(&at, b, sizeof at);
+    size_t k = 0;
+    for (size_t i = q; i < n; i += step, ++k) std::memcpy(&sizes[i], b + sizeof(uint64_t) * (1 + k), sizeof(uint64_t));
+    if (at < bad) bad = at, error = all[q].substr(sizeof(uint64_t) * (1 + k));
+  }
+  if (bad != UINT64_MAX) throw AgreedError(error);
+  return sizes;
+}
+
+}  // namespace parlance

@@ -1,0 +1,67 @@
+// sizes_across_ranks under mpirun (1-3 ranks): every rank gets every source's
+// size though each measured only its share, and the first unreadable source
+// in corpus order is the one error every rank throws, whichever rank met it.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "comm/mpi_world.h"
+#include "data/source_sizes.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+using namespace parlance;
+
+namespace {
+
+// Seven files of 0, 10, ..., 60 bytes in a folder every rank shares (rank 0 makes it).
+class SourceSizes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string dir;
+    if (mpi::rank() == 0) {
+      std::string tmpl = (fs::temp_directory_path() / "parlance_sizes_XXXXXX").string();
+      dir = mkdtemp(tmpl.data());
+      for (int i = 0; i < 7; ++i) std::ofstream(fs::path(dir) / ("f" + std::to_string(i))) << std::string(10 * i, 'x');
+    }
+    dir_ = mpi::broadcast(dir);
+  }
+  void TearDown() override {
+    mpi::barrier();
+    if (mpi::rank() == 0) fs::remove_all(dir_);
+  }
+  Corpus corpus(const std::vector<std::string>& names) const {
+    Corpus c;
+    for (const auto& n : names) c.sources.push_back({(fs::path(dir_) / n).string(), 0, 0, 0, ""});
+    return c;
+  }
+  fs::path dir_;
+};
+
+TEST_F(SourceSizes, EveryRankGetsEverySize) {
+  const auto sizes = sizes_across_ranks(corpus({"f0", "f1", "f2", "f3", "f4", "f5", "f6"}));
+  ASSERT_EQ(sizes.size(), 7u);
+  for (uint64_t i = 0; i < 7; ++i) EXPECT_EQ(sizes[i], 10 * i) << "source " << i;
+}
+
+TEST_F(SourceSizes, TheFirstUnreadableSourceInCorpusOrderIsTheAgreedError) {
+  // Sources 2 and 4 are missing: with 3 ranks rank 2 meets source 2 and rank 1
+  // source 4; with 2 ranks rank 0 meets both. Every rank must name source 2.
+  const Corpus c = corpus({"f0", "f1", "missing_first", "f3", "missing_second", "f5", "f6"});
+  try {
+    sizes_across_ranks(c);
+    FAIL() << "no error";
+  } catch (const AgreedError& e) {
+    EXPECT_NE(std::string(e.what()).find("missing_first: no such file or folder"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(SourceSizes, FewerSourcesThanRanks) {
+  const auto sizes = sizes_across_ranks(corpus({"f5"}));
+  ASSERT_EQ(sizes.size(), 1u);
+  EXPECT_EQ(sizes[0], 50u);
+}
+
+}  // namespace
