@@ -81,6 +81,16 @@ TEST_F(CompressedInput, PlainInputIsLeftAlone) {
   EXPECT_EQ(e.config().input, (dir_ / "plain").string());
   EXPECT_EQ(e.origin((dir_ / "plain" / "a.txt").string()), (dir_ / "plain" / "a.txt").string());
   EXPECT_FALSE(fs::exists(dir_ / "out.h5.expanded"));
+  // Provenance names files by absolute, lexically normal paths, whatever the spelling.
+  const std::string want = (dir_ / "plain" / "a.txt").string();
+  EXPECT_EQ(e.origin(dir_.string() + "/plain/./a.txt"), want);
+  EXPECT_EQ(e.origin(dir_.string() + "/plain/../plain/a.txt"), want);
+  EXPECT_EQ(e.origin(dir_.string() + "//plain//a.txt"), want);
+  const fs::path cwd = fs::current_path();
+  const std::string rel = fs::path(want).lexically_relative(cwd).string();
+  EXPECT_EQ(e.origin(rel), want) << "relative to the working folder: " << rel;
+  EXPECT_EQ(e.origin("./" + rel), want);
+  EXPECT_EQ(e.origin(dir_.string() + "/plain/.hidden"), dir_.string() + "/plain/.hidden");
 }
 
 TEST_F(CompressedInput, TarballUnpacksIntoItsTopFolderAndIsRemovedAfterwards) {
