@@ -24,10 +24,39 @@ import re
 import time
 import tomllib
 
+import collections
+import math
+
 import h5py
 import torch
 import torch.nn.functional as F
-from nltk.translate.bleu_score import corpus_bleu
+
+try:
+    from nltk.translate.bleu_score import corpus_bleu
+except ImportError:  # the GPU image has no nltk: the same definition, written out
+    def corpus_bleu(list_of_references, hypotheses):
+        """nltk's corpus_bleu with its defaults: 4-gram precisions clipped by the
+        most frequent reference count, uniform weights, no smoothing (0 if any
+        precision is 0), brevity penalty against the closest reference length."""
+        matched, total = [0] * 4, [0] * 4
+        hyp_len = ref_len = 0
+        for refs, hyp in zip(list_of_references, hypotheses):
+            for n in range(1, 5):
+                counts = collections.Counter(tuple(hyp[i:i + n]) for i in range(len(hyp) - n + 1))
+                best = collections.Counter()
+                for r in refs:
+                    for g, c in collections.Counter(tuple(r[i:i + n]) for i in range(len(r) - n + 1)).items():
+                        best[g] = max(best[g], c)
+                matched[n - 1] += sum(min(c, best[g]) for g, c in counts.items())
+                total[n - 1] += max(1, len(hyp) - n + 1)  # nltk counts at least 1 per sentence
+            hyp_len += len(hyp)
+            ref_len += min((abs(len(r) - len(hyp)), len(r)) for r in refs)[1]
+        if min(matched) == 0:
+            return 0.0
+        bp = 1.0 if hyp_len > ref_len else (math.exp(1 - ref_len / hyp_len) if hyp_len else 0.0)
+        return bp * math.exp(sum(math.log(m / t) for m, t in zip(matched, total)) / 4)
+
+DEVICE = torch.device('cpu')  # --device
 
 from awd_lstm_ref import one_cycle, write_result  # the LM reference's, one copy
 from ulmfit_clas_ref import sortish  # fastai's SortishSampler, one copy
@@ -64,7 +93,7 @@ class Seq2Seq(torch.nn.Module):
         mask = src != self.pad
         lengths = mask.sum(0)
         x = F.dropout(self.enc_emb(src), self.p['enc_embed_p'], self.training)
-        packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths, enforce_sorted=False)
+        packed = torch.nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), enforce_sorted=False)
         out, h = self.enc(packed)
         out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, total_length=src.size(0))
         if self.bidir:
@@ -107,7 +136,7 @@ def pad_batch(seqs, pad):
     x = torch.full((max(len(s) for s in seqs), len(seqs)), pad, dtype=torch.long)
     for j, s in enumerate(seqs):
         x[:len(s), j] = torch.tensor(s)
-    return x
+    return x.to(DEVICE)
 
 
 # Readable text and 13a tokens, for BLEU.
@@ -154,8 +183,8 @@ def evaluate(model, pairs, bs, ids_t, itos_t, max_out):
         src = pad_batch([pairs[k][0] for k in idx], ids_t['xxpad'])
         tgt = pad_batch([pairs[k][1] for k in idx], ids_t['xxpad'])
         state = model.encode(src)
-        prev = torch.full((len(idx),), ids_t['xxbos'], dtype=torch.long)
-        done = torch.zeros(len(idx), dtype=torch.bool)
+        prev = torch.full((len(idx),), ids_t['xxbos'], dtype=torch.long, device=DEVICE)
+        done = torch.zeros(len(idx), dtype=torch.bool, device=DEVICE)
         logits, preds = [], []
         for _ in range(max_out):
             state, lg = model.step(state, prev)
@@ -197,7 +226,10 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--bs-mult', type=int, default=2, help='pairs per batch = train.bs × this')
     ap.add_argument('--epochs', type=int, help='override train.epochs')
+    ap.add_argument('--device', default='cpu', help='cpu or cuda (eager, fused AdamW on CUDA)')
     args = ap.parse_args()
+    global DEVICE
+    DEVICE = torch.device(args.device)
     torch.set_num_threads(args.threads)
     with open(args.config, 'rb') as f:
         recipe = tomllib.load(f)
@@ -211,13 +243,14 @@ def main():
     pad = ids[tgt]['xxpad']
     seed = t.get('seed', 42)
     torch.manual_seed(seed)
-    model = Seq2Seq(len(itos[src]), len(itos[tgt]), m, pad, m.get('arch') == 'seq2seq_attn')
+    model = Seq2Seq(len(itos[src]), len(itos[tgt]), m, pad, m.get('arch') == 'seq2seq_attn').to(DEVICE)
     bs = t.get('bs', 64) * args.bs_mult
     valid_bs = t.get('valid_bs', t.get('bs', 64)) * args.bs_mult
     max_out = t.get('max_out', 0) or max(len(p[1]) for p in train)
     moms = (t.get('mom_max', 0.95), t.get('mom_min', 0.85))
+    fused = {'fused': True} if DEVICE.type == 'cuda' else {}
     opt = torch.optim.AdamW(model.parameters(), lr=t.get('lr', 1e-3), betas=(moms[0], t.get('beta2', 0.99)),
-                            weight_decay=t.get('wd', 0.01))
+                            weight_decay=t.get('wd', 0.01), **fused)
     epochs = args.epochs or t.get('epochs', 1)
     tf_epochs = t.get('teacher_forcing_epochs', 0)
     per_epoch = len(train) // bs
@@ -237,7 +270,7 @@ def main():
             y = pad_batch([train[k][1] for k in idx], pad)
             p_force = max(0.0, 1 - (epoch + i / per_epoch) / tf_epochs) if tf_epochs > 0 else 0.0
             state = model.encode(x)
-            prev = torch.full((len(idx),), ids[tgt]['xxbos'], dtype=torch.long)
+            prev = torch.full((len(idx),), ids[tgt]['xxbos'], dtype=torch.long, device=DEVICE)
             logits = []
             for pos in range(y.size(0)):
                 state, lg = model.step(state, prev)
@@ -245,19 +278,19 @@ def main():
                 prev = y[pos] if rng.random() < p_force else lg.detach().argmax(1)
             lg = torch.stack(logits)
             loss = F.cross_entropy(lg.reshape(-1, lg.size(2)), y.reshape(-1), ignore_index=pad, reduction='sum')
-            count = (y != pad).sum().item()
+            count = sum(len(train[k][1]) for k in idx)  # real target tokens, counted on the host (no sync)
             (loss / count).backward()
             if t.get('clip', 0.0):
                 torch.nn.utils.clip_grad_norm_(model.parameters(), t['clip'])
             opt.step()
             opt.zero_grad()
-            loss_sum += loss.item()
+            loss_sum = loss_sum + loss.detach()  # a device scalar: read once per epoch
             n_tok += count
             step += 1
         train_secs = time.perf_counter() - t0
         valid_loss, acc, bleu = evaluate(model, valid, valid_bs, ids[tgt], itos[tgt], max_out)
         secs = time.perf_counter() - t0
-        row = {'epoch': epoch, 'train_loss': loss_sum / n_tok, 'valid_loss': valid_loss, 'accuracy': acc,
+        row = {'epoch': epoch, 'train_loss': float(loss_sum) / n_tok, 'valid_loss': valid_loss, 'accuracy': acc,
                'bleu': bleu, 'seconds': secs, 'train_seconds': train_secs, 'target_tokens': n_tok,
                'target_tokens_per_s': n_tok / secs, 'train_target_tokens_per_s': n_tok / train_secs}
         history.append(row)
