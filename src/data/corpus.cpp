@@ -138,7 +138,7 @@ Corpus discover_corpus(const PrepConfig& cfg) {
   Corpus c = list_corpus(cfg);
   std::vector<uint64_t> sizes;
   for (const auto& s : c.sources) sizes.push_back(readable_file_size(s.path));
-  set_sizes(c, sizes);
+  set_sizes(c, sizes, cfg.input);
   return c;
 }
 
@@ -203,11 +203,10 @@ Corpus list_corpus(const PrepConfig& cfg) {
   }
   // Split order first, then path order within a split; random-split sources keep path order.
   std::stable_sort(c.sources.begin(), c.sources.end(), [](const Source& a, const Source& b) { return a.split < b.split; });
-  c.input = cfg.input;
   return c;
 }
 
-void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes) {
+void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes, const std::string& input) {
   if (sizes.size() != c.sources.size()) throw std::logic_error("set_sizes: one size per source expected");
   c.total_bytes = 0;
   for (size_t i = 0; i < sizes.size(); ++i) {
@@ -215,7 +214,7 @@ void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes) {
     c.sources[i].start = c.total_bytes;
     c.total_bytes += sizes[i];
   }
-  if (c.total_bytes == 0) throw UserError(c.input + ": empty corpus (no bytes to prepare)");
+  if (c.total_bytes == 0) throw UserError(input + ": empty corpus (no bytes to prepare)");
 }
 
 }  // namespace parlance

@@ -31,7 +31,6 @@ struct Corpus {
   bool labelled = false;           // documents carry labels (folder classes or a CSV label column)
   std::string tgt_path;            // parallel_files: the line-aligned target file
   uint64_t tgt_size = 0;
-  std::string input;               // prep.input, as errors name it
 };
 
 // Throws UserError for a missing/unreadable path or an empty corpus.
@@ -40,9 +39,10 @@ Corpus discover_corpus(const PrepConfig& cfg);
 // The two steps of discover_corpus. list_corpus finds the sources in their
 // global order, sizes not yet known (zero); throws UserError for a missing
 // input or a wrong layout. set_sizes takes one size per source, in that order,
-// fills in sizes and offsets, and throws UserError for an empty corpus.
+// fills in sizes and offsets, and throws UserError for an empty corpus, named
+// by `input` (prep.input).
 Corpus list_corpus(const PrepConfig& cfg);
-void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes);
+void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes, const std::string& input);
 
 // The size of a file that can be opened for reading (one open, one fstat);
 // UserError naming the file otherwise.

@@ -485,7 +485,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   mpi::collectively([&] { corpus = list_corpus(cfg); });
   const std::vector<uint64_t> sizes = sizes_across_ranks(corpus);
   mpi::collectively([&] {
-    set_sizes(corpus, sizes);
+    set_sizes(corpus, sizes, cfg.input);
     data_begin = data_begins(corpus, cfg);
     if (corpus.record == RecordKind::Csv) DocParser check(cfg, corpus);  // header and column checks
     if (!cfg.vocab_from.empty()) {

@@ -19,7 +19,7 @@ GruEncoderImpl::GruEncoderImpl(const Seq2SeqSpec& spec) : spec_(spec) {
 
 DecoderState GruEncoderImpl::forward(const torch::Tensor& src) {
   namespace F = torch::nn::functional;
-  const int64_t S = src.size(0), B = src.size(1);
+  const int64_t B = src.size(1);
   const torch::Tensor mask = src.ne(spec_.src_pad_idx);
   const torch::Tensor lengths = mask.sum(0).to(torch::kCPU, torch::kInt64);
   torch::Tensor x = F::dropout(emb_->forward(src), F::DropoutFuncOptions().p(spec_.enc_embed_p).training(is_training()));
