@@ -2,7 +2,6 @@
 // reads the same files, provenance names the original, and the scratch folder
 // is gone afterwards. Archives are made with the system's tar and gzip.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +11,8 @@
 #include "comm/mpi_world.h"
 #include "data/compressed_input.h"
 #include "util/error.h"
+
+#include "shared_test_folder.h"
 
 namespace fs = std::filesystem;
 using namespace parlance;
@@ -30,21 +31,9 @@ void write_file(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
 }
 
-// A folder every rank shares, made by rank 0.
-class CompressedInput : public ::testing::Test {
+// Tests in a folder every rank shares.
+class CompressedInput : public SharedTestFolder {
  protected:
-  void SetUp() override {
-    std::string dir;
-    if (mpi::rank() == 0) {
-      std::string tmpl = (fs::temp_directory_path() / "parlance_unpack_XXXXXX").string();
-      dir = mkdtemp(tmpl.data());
-    }
-    dir_ = mpi::broadcast(dir);
-  }
-  void TearDown() override {
-    mpi::barrier();
-    if (mpi::rank() == 0) fs::remove_all(dir_);
-  }
   // Runs `shell` in the test folder on rank 0 only, then waits for it everywhere.
   void on_rank0(const std::string& shell) {
     if (mpi::rank() == 0) ASSERT_EQ(std::system(("cd " + dir_.string() + " && " + shell).c_str()), 0) << shell;
@@ -56,7 +45,6 @@ class CompressedInput : public ::testing::Test {
     c.out = (dir_ / "out.h5").string();
     return c;
   }
-  fs::path dir_;
 };
 
 TEST(CompressedNames, ArchivesAndCompressedFilesAreToldApart) {

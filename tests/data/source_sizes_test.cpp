@@ -2,7 +2,6 @@
 // size though each measured only its share, and the first unreadable source
 // in corpus order is the one error every rank throws, whichever rank met it.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,33 +10,27 @@
 #include "data/source_sizes.h"
 #include "util/error.h"
 
+#include "shared_test_folder.h"
+
 namespace fs = std::filesystem;
 using namespace parlance;
 
 namespace {
 
-// Seven files of 0, 10, ..., 60 bytes in a folder every rank shares (rank 0 makes it).
-class SourceSizes : public ::testing::Test {
+// Seven files of 0, 10, ..., 60 bytes in a folder every rank shares (rank 0 writes them).
+class SourceSizes : public SharedTestFolder {
  protected:
   void SetUp() override {
-    std::string dir;
-    if (mpi::rank() == 0) {
-      std::string tmpl = (fs::temp_directory_path() / "parlance_sizes_XXXXXX").string();
-      dir = mkdtemp(tmpl.data());
-      for (int i = 0; i < 7; ++i) std::ofstream(fs::path(dir) / ("f" + std::to_string(i))) << std::string(10 * i, 'x');
-    }
-    dir_ = mpi::broadcast(dir);
-  }
-  void TearDown() override {
+    SharedTestFolder::SetUp();
+    if (mpi::rank() == 0)
+      for (int i = 0; i < 7; ++i) std::ofstream(dir_ / ("f" + std::to_string(i))) << std::string(10 * i, 'x');
     mpi::barrier();
-    if (mpi::rank() == 0) fs::remove_all(dir_);
   }
   Corpus corpus(const std::vector<std::string>& names) const {
     Corpus c;
     for (const auto& n : names) c.sources.push_back({(fs::path(dir_) / n).string(), 0, 0, 0, ""});
     return c;
   }
-  fs::path dir_;
 };
 
 TEST_F(SourceSizes, EveryRankGetsEverySize) {
