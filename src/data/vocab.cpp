@@ -7,23 +7,68 @@
 
 namespace parlance {
 
+namespace {
+
+// A candidate entry, ranked without chasing its string: count first, then the
+// first 8 bytes read big-endian (zero-padded), and the whole string only when
+// those tie. Tokens hold no NUL byte, so equal heads of two strings of at most
+// 8 bytes cannot happen, and byte order is std::string's order.
+struct Ranked {
+  uint64_t count;
+  uint64_t head;
+  const std::string* s;
+};
+
+uint64_t big_endian_head(const std::string& s) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < 8; ++i) h = (h << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
+  return h;
+}
+
+bool ranks_before(const Ranked& a, const Ranked& b) {
+  if (a.count != b.count) return a.count > b.count;
+  if (a.head != b.head) return a.head < b.head;
+  return *a.s < *b.s;
+}
+
+bool is_special(const std::string& s) {
+  return s.size() > 2 && s[0] == 'x' && s[1] == 'x' &&
+         std::find(tok::kSpecials.begin(), tok::kSpecials.end(), s) != tok::kSpecials.end();
+}
+
+}  // namespace
+
+// fastai's order: the specials, then tokens of count >= min_freq by count
+// (ties by bytes), capped at max_vocab in all, padded to a multiple of `multiple`.
+// A large corpus has hundreds of thousands of candidates: only the kept ones are
+// fully sorted.
 Vocab Vocab::build(const TokenTable& global, int64_t max_vocab, int64_t min_freq, int64_t multiple) {
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < global.size(); ++i)
-    if (global.count(i) >= static_cast<uint64_t>(min_freq)) order.push_back(i);
-  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (global.count(a) != global.count(b)) return global.count(a) > global.count(b);
-    return global.string(a) < global.string(b);
-  });
-  if (order.size() > static_cast<size_t>(max_vocab)) order.resize(static_cast<size_t>(max_vocab));
-  std::vector<std::string> itos(tok::kSpecials.begin(), tok::kSpecials.end());
-  for (uint32_t i : order)
-    if (std::find(tok::kSpecials.begin(), tok::kSpecials.end(), global.string(i)) == tok::kSpecials.end())
-      itos.push_back(global.string(i));
-  if (itos.size() > static_cast<size_t>(max_vocab)) itos.resize(static_cast<size_t>(max_vocab));
-  for (int k = 0; itos.size() < static_cast<size_t>(max_vocab) && itos.size() % multiple != 0; ++k)
-    itos.push_back("xxfake" + std::to_string(k));
-  return from_itos(std::move(itos), global);
+  const size_t cap = static_cast<size_t>(max_vocab);
+  std::vector<uint64_t> special_counts(tok::kSpecials.size(), 0);
+  std::vector<Ranked> ranked;
+  for (uint32_t i = 0; i < global.size(); ++i) {
+    const std::string& s = global.string(i);
+    if (is_special(s)) {
+      special_counts[std::find(tok::kSpecials.begin(), tok::kSpecials.end(), s) - tok::kSpecials.begin()] = global.count(i);
+      continue;
+    }
+    if (global.count(i) >= static_cast<uint64_t>(min_freq)) ranked.push_back({global.count(i), big_endian_head(s), &s});
+  }
+  const size_t keep = std::min(ranked.size(), cap > tok::kSpecials.size() ? cap - tok::kSpecials.size() : 0);
+  std::nth_element(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(keep), ranked.end(), ranks_before);
+  ranked.resize(keep);
+  std::sort(ranked.begin(), ranked.end(), ranks_before);
+
+  Vocab v;
+  v.itos.assign(tok::kSpecials.begin(), tok::kSpecials.end());
+  v.counts = special_counts;
+  if (v.itos.size() > cap) v.itos.resize(cap), v.counts.resize(cap);
+  for (const Ranked& r : ranked) v.itos.push_back(*r.s), v.counts.push_back(r.count);
+  for (int k = 0; v.itos.size() < cap && v.itos.size() % static_cast<size_t>(multiple) != 0; ++k)
+    v.itos.push_back("xxfake" + std::to_string(k)), v.counts.push_back(0);
+  v.stoi.reserve(v.itos.size());
+  for (size_t i = 0; i < v.itos.size(); ++i) v.stoi.emplace(v.itos[i], static_cast<int32_t>(i));  // first wins
+  return v;
 }
 
 Vocab Vocab::from_itos(std::vector<std::string> itos, const TokenTable& global) {

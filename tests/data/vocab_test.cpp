@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "data/doc_parser.h"
 #include "data/human_numbers.h"
 #include "data/token_table.h"
@@ -35,6 +38,37 @@ TEST(Vocab, CapIncludesSpecialsAndPaddingToMultiple) {
   EXPECT_EQ(padded.itos.size(), 16u);
   EXPECT_EQ(padded.itos[13], "xxfake0");
   EXPECT_EQ(padded.counts[13], 0u);
+}
+
+// The ranking compares 8-byte heads before whole strings and fully sorts only
+// what it keeps: against the plain definition (sort every candidate by count,
+// then bytes) on tokens that share long prefixes, tie often and include
+// specials, with and without a cap that cuts inside a tie.
+TEST(Vocab, RankingEqualsPlainSortOnTiesAndSharedPrefixes) {
+  std::mt19937 rng(7);
+  TokenTable t;
+  const std::string alphabet = "ab\xc3\xa9Z";
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = i % 3 == 0 ? "prefix12" : "";
+    for (size_t n = 1 + rng() % 11; n > 0; --n) s += alphabet[rng() % alphabet.size()];
+    t.intern(i % 500 == 0 ? tok::kSpecials[rng() % tok::kSpecials.size()] : s);
+  }
+  for (uint32_t i = 0; i < t.size(); ++i) t.add_count(i, rng() % 4);
+  for (int64_t cap : {60000, 9, 10, 200, 777}) {
+    std::vector<uint32_t> order;
+    for (uint32_t i = 0; i < t.size(); ++i)
+      if (t.count(i) >= 2 && std::find(tok::kSpecials.begin(), tok::kSpecials.end(), t.string(i)) == tok::kSpecials.end())
+        order.push_back(i);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      return t.count(a) != t.count(b) ? t.count(a) > t.count(b) : t.string(a) < t.string(b);
+    });
+    std::vector<std::string> expect = tok::kSpecials;
+    for (uint32_t i : order) expect.push_back(t.string(i));
+    expect.resize(std::min<size_t>(expect.size(), static_cast<size_t>(cap)));
+    const Vocab v = Vocab::build(t, cap, 2, 1);
+    ASSERT_EQ(v.itos, expect) << "max_vocab " << cap;
+    for (size_t i = tok::kSpecials.size(); i < v.itos.size(); ++i) EXPECT_EQ(v.counts[i], t.count(t.intern(v.itos[i], false)));
+  }
 }
 
 TEST(TokenTable, MergeIsOrderIndependentForCounts) {
