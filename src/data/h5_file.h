@@ -18,6 +18,8 @@ hid_t h5_type();
 template <>
 inline hid_t h5_type<int32_t>() { return H5T_NATIVE_INT32; }
 template <>
+inline hid_t h5_type<uint16_t>() { return H5T_NATIVE_UINT16; }
+template <>
 inline hid_t h5_type<int64_t>() { return H5T_NATIVE_INT64; }
 template <>
 inline hid_t h5_type<uint64_t>() { return H5T_NATIVE_UINT64; }

@@ -30,9 +30,10 @@ PreparedDataset::PreparedDataset(const std::string& path)
     throw UserError(path + ": not a prepared dataset (no format = \"" + prepared::kFormat +
                     "\" attribute; write one with parlance prep)");
   const int64_t version = file_->has_attr("/", "format_version") ? file_->attr_int("/", "format_version") : -1;
-  if (version != prepared::kFormatVersion)
+  if (version < prepared::kOldestReadableVersion || version > prepared::kFormatVersion)
     throw UserError(path + ": prepared-dataset format_version " + std::to_string(version) + ", this parlance reads " +
-                    std::to_string(prepared::kFormatVersion) + " (prepare the corpus again with this version)");
+                    std::to_string(prepared::kOldestReadableVersion) + " to " + std::to_string(prepared::kFormatVersion) +
+                    " (prepare the corpus again with this version)");
 }
 
 PreparedDataset::~PreparedDataset() = default;

@@ -20,7 +20,12 @@ class H5File;
 namespace prepared {
 
 inline constexpr const char* kFormat = "parlance-prep";
-inline constexpr int64_t kFormatVersion = 1;
+// Version 2 stores a stream's token ids as uint16 when its vocabulary has at
+// most 65,536 entries (int32 otherwise); version 1 stored int32 always. Both
+// read the same: ids are converted to int32 on reading.
+inline constexpr int64_t kFormatVersion = 2;
+inline constexpr int64_t kOldestReadableVersion = 1;
+inline constexpr size_t kMaxNarrowVocab = 65536;  // ids of larger vocabularies are int32
 
 // Group of a stream's vocabulary: "/vocab", or "/src_vocab" / "/tgt_vocab".
 std::string vocab_group(const std::string& stream);

@@ -39,8 +39,12 @@ def itos(f, group='vocab'):
 
 
 def check_offsets(f, split, prefix=''):
+    """Offsets cover the tokens; ids are uint16 when the vocabulary fits (format 2), else int32."""
     offs = f[f'{split}/{prefix}doc_offsets'][:]
-    assert offs.dtype == np.int64 and f[f'{split}/{prefix}tokens'].dtype == np.int32
+    vocab = len(f[f'{prefix}vocab/itos'])
+    assert f.attrs['format_version'] == 2
+    assert offs.dtype == np.int64
+    assert f[f'{split}/{prefix}tokens'].dtype == (np.uint16 if vocab <= 65536 else np.int32), (split, vocab)
     assert offs[0] == 0 and offs[-1] == len(f[f'{split}/{prefix}tokens']), split
     assert np.all(np.diff(offs) >= 0), split
 
@@ -106,6 +110,19 @@ if f:
     limit = max(np.diff(offs))
     assert limit <= 20, limit
     check_offsets(f, 'valid', 'tgt_')
+    checked += 1
+
+f = load('edge_wide_vocab')
+if f:
+    vocab = itos(f)
+    assert len(vocab) > 65536 and f['train/tokens'].dtype == np.int32, len(vocab)
+    toks, offs = f['train/tokens'][:], f['train/doc_offsets'][:]
+    assert toks.max() >= 65536 and toks.max() < len(vocab)
+    for d in range(0, len(offs) - 1, 997):
+        doc = [vocab[i] for i in toks[offs[d]:offs[d + 1]]]
+        assert doc[0] == 'xxbos' and doc[1].startswith('word') and doc[2] == 'and' and doc[3] == doc[1] + 'x', doc
+    check_offsets(f, 'train')
+    check_offsets(f, 'valid')
     checked += 1
 
 if checked == 0:

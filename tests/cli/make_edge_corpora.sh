@@ -32,6 +32,8 @@ done
   done
   printf 'last line without newline'
 } > "$dir/invalid_utf8.txt"
+# A vocabulary wider than uint16 ids: 70,000 distinct words, each on two lines.
+awk 'BEGIN { for (r = 0; r < 2; r++) for (i = 0; i < 70000; i++) printf "word%d and word%dx\n", i, i }' > "$dir/wide.txt"
 # Parallel files, line-aligned.
 for i in $(seq 1 2000); do echo "What is number $i?"; done > "$dir/en.txt"
 for i in $(seq 1 2000); do echo "Qu'est-ce que le numéro $i ?"; done > "$dir/fr.txt"

@@ -50,11 +50,12 @@ TEST(PreparedDataset, ReadsVocabularyClassesAndTokenizer) {
   EXPECT_EQ(d.name(), "tiny");
 }
 
-void write_train_tokens(const std::string& path, const std::vector<int32_t>& ids) {
+// Token ids stored as `file_type` (int32 in format 1; uint16 or int32 in format 2).
+void write_train_tokens(const std::string& path, const std::vector<int32_t>& ids, hid_t file_type = H5T_STD_I32LE) {
   hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
   const hsize_t n = ids.size();
   hid_t space = H5Screate_simple(1, &n, nullptr);
-  hid_t d = H5Dcreate2(f, prepared::tokens("train", "").c_str(), H5T_NATIVE_INT32, space, H5P_DEFAULT, H5P_DEFAULT,
+  hid_t d = H5Dcreate2(f, prepared::tokens("train", "").c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT,
                        H5P_DEFAULT);
   H5Dwrite(d, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, ids.data());
   H5Dclose(d);
@@ -79,6 +80,15 @@ TEST(PreparedDataset, TokenIdsOutsideTheVocabularyAreADamagedFileNamedWithThePos
   }
 }
 
+TEST(PreparedDataset, ReadsNarrowAndWideTokenIdsOfBothFormatVersionsAsInt32) {
+  for (int64_t version : {int64_t{1}, prepared::kFormatVersion})
+    for (hid_t type : {H5T_STD_U16LE, H5T_STD_I32LE}) {
+      const std::string path = write_file("ids" + std::to_string(version), version);
+      write_train_tokens(path, {3, 2, 0, 1}, type);
+      EXPECT_EQ(PreparedDataset(path).tokens("train", 1, 3), (std::vector<int32_t>{2, 0, 1})) << version;
+    }
+}
+
 TEST(PreparedDataset, MissingSplitNamesTheFileAndTheKnownSplits) {
   PreparedDataset d(write_file("nosplit", prepared::kFormatVersion));
   try {
@@ -94,10 +104,10 @@ TEST(PreparedDataset, MissingSplitNamesTheFileAndTheKnownSplits) {
 
 TEST(PreparedDataset, OtherFormatVersionsAndForeignFilesAreClearErrors) {
   try {
-    PreparedDataset d(write_file("v2", 2));
+    PreparedDataset d(write_file("v3", 3));
     FAIL();
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("format_version 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("format_version 3"), std::string::npos) << e.what();
   }
   try {
     PreparedDataset d(write_file("foreign", 1, /*with_format=*/false));
