@@ -12,6 +12,7 @@
 #endif
 
 #include "comm/mpi_world.h"
+#include "util/dir_listing.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -34,11 +35,18 @@ std::string without_compressed_suffix(const std::string& name) {
 }
 
 // Unreadable parts are skipped here: corpus discovery names them.
+// Links to folders are not followed (as std::filesystem's recursive walk).
 bool folder_has_compressed(const fs::path& dir) {
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-       it.increment(ec))
-    if (it->is_regular_file(ec) && is_compressed_name(it->path().filename().string())) return true;
+  std::vector<DirEntry> entries;
+  try {
+    entries = list_dir(dir.native());
+  } catch (const UserError&) {
+    return false;
+  }
+  for (const DirEntry& e : entries)
+    if (e.is_file && is_compressed_name(e.name)) return true;
+  for (const DirEntry& e : entries)
+    if (e.is_dir && !e.is_link && folder_has_compressed(dir / e.name)) return true;
   return false;
 }
 

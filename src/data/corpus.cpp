@@ -11,6 +11,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "util/dir_listing.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -32,28 +33,26 @@ uint64_t size_of(const fs::path& p) {
   return n;
 }
 
-// Regular files under `dir` (not recursive), sorted by path bytes.
-std::vector<fs::path> files_in(const fs::path& dir) {
-  std::vector<fs::path> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_regular_file()) out.push_back(it->path());
-  if (ec) throw UserError(dir.string() + ": cannot list folder: " + ec.message());
-  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
+// Paths of the regular files under `dir` (not recursive), sorted by path
+// bytes, spelled as `dir / name` would spell them.
+std::vector<std::string> files_in(const fs::path& dir) {
+  const std::string& d = dir.native();
+  const std::string prefix = d.empty() || d.back() == '/' ? d : d + '/';
+  std::vector<std::string> out;
+  for (const DirEntry& e : list_dir(d))
+    if (e.is_file) out.push_back(prefix + e.name);
   return out;
 }
 
 std::vector<std::string> subdirs(const fs::path& dir) {
   std::vector<std::string> out;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-    if (it->is_directory()) out.push_back(it->path().filename().string());
-  std::sort(out.begin(), out.end());
+  for (const DirEntry& e : list_dir(dir.native()))
+    if (e.is_dir) out.push_back(e.name);
   return out;
 }
 
-void add_file(Corpus& c, const fs::path& p, int split, const std::string& label = "") {
-  c.sources.push_back({p.string(), 0, 0, split, label});  // the size comes in set_sizes
+void add_file(Corpus& c, std::string path, int split, const std::string& label = "") {
+  c.sources.push_back({std::move(path), 0, 0, split, label});  // the size comes in set_sizes
 }
 
 // aclImdb-style tree: SPLIT/CLASS/*.txt, with "unsup" (top level or under a
@@ -71,7 +70,7 @@ void discover_folder_tree(Corpus& c, const fs::path& root) {
                       "text, use format = \"text\" with doc_split = \"file\")");
     c.splits = {"train", "valid"};
     for (const auto& cls : subdirs(root))
-      for (const auto& f : files_in(root / cls)) add_file(c, f, -1, cls);
+      for (auto& f : files_in(root / cls)) add_file(c, std::move(f), -1, cls);
     return;
   }
   std::vector<fs::path> unsup_dirs;
@@ -83,7 +82,7 @@ void discover_folder_tree(Corpus& c, const fs::path& root) {
         unsup_dirs.push_back(root / s / cls);
         continue;
       }
-      for (const auto& f : files_in(root / s / cls)) add_file(c, f, split, cls);
+      for (auto& f : files_in(root / s / cls)) add_file(c, std::move(f), split, cls);
     }
   }
   if (fs::is_directory(root / "unsup")) unsup_dirs.push_back(root / "unsup");
@@ -91,14 +90,14 @@ void discover_folder_tree(Corpus& c, const fs::path& root) {
     int split = static_cast<int>(c.splits.size());
     c.splits.push_back("unsup");
     for (const auto& d : unsup_dirs)
-      for (const auto& f : files_in(d)) add_file(c, f, split);
+      for (auto& f : files_in(d)) add_file(c, std::move(f), split);
   }
 }
 
 void discover_wikitext(Corpus& c, const fs::path& input) {
   if (fs::is_regular_file(input)) {
     c.splits = {"train", "valid"};
-    add_file(c, input, -1);
+    add_file(c, input.string(), -1);
     return;
   }
   for (const char* split : {"train", "valid", "test"}) {
@@ -106,7 +105,7 @@ void discover_wikitext(Corpus& c, const fs::path& input) {
       fs::path p = input / (std::string("wiki.") + split + ext);
       if (fs::exists(p)) {
         c.splits.push_back(split);
-        add_file(c, p, static_cast<int>(c.splits.size()) - 1);
+        add_file(c, p.string(), static_cast<int>(c.splits.size()) - 1);
         break;
       }
     }
@@ -157,7 +156,7 @@ Corpus list_corpus(const PrepConfig& cfg) {
     case InputFormat::Csv:
       if (!fs::is_regular_file(input)) throw UserError(cfg.input + ": expected a CSV file");
       c.splits = {"train", "valid"};
-      add_file(c, input, -1);
+      add_file(c, input.string(), -1);
       c.labelled = cfg.label_col >= 0;
       break;
     case InputFormat::ParallelFiles:
@@ -170,7 +169,8 @@ Corpus list_corpus(const PrepConfig& cfg) {
       c.splits = {"train", "valid"};
       if (fs::is_directory(input)) {
         // train.* / valid.* / test.* name their split; otherwise the seeded split decides.
-        auto files = files_in(input);
+        std::vector<fs::path> files;
+        for (auto& f : files_in(input)) files.emplace_back(std::move(f));
         bool named = std::any_of(files.begin(), files.end(), [](const fs::path& f) { return f.stem() == "train"; });
         if (named) {
           c.splits.clear();
@@ -184,10 +184,10 @@ Corpus list_corpus(const PrepConfig& cfg) {
           if (named && it == c.splits.end())
             throw UserError(f.string() + ": expected only train.*, valid.* and test.* files beside " +
                             (input / "train.*").string());
-          add_file(c, f, named ? static_cast<int>(it - c.splits.begin()) : -1);
+          add_file(c, f.string(), named ? static_cast<int>(it - c.splits.begin()) : -1);
         }
       } else {
-        add_file(c, input, -1);
+        add_file(c, input.string(), -1);
       }
       break;
   }

@@ -1,0 +1,22 @@
+#pragma once
+// The entries of one folder, read with readdir and typed from the directory
+// entry itself (a symbolic link or an unknown type is resolved with one stat of
+// its target). Corpus discovery lists folders of tens of thousands of files,
+// where std::filesystem's path object per entry cost more than the listing.
+#include <string>
+#include <vector>
+
+namespace parlance {
+
+struct DirEntry {
+  std::string name;  // file name only, no folder
+  bool is_dir = false;
+  bool is_file = false;  // a regular file, or a link to one
+  bool is_link = false;  // a symbolic link (is_dir / is_file describe its target)
+};
+
+// Every entry but "." and "..", sorted by name bytes. Throws UserError naming
+// the folder when it cannot be read.
+std::vector<DirEntry> list_dir(const std::string& dir);
+
+}  // namespace parlance

@@ -1,0 +1,45 @@
+#include "util/dir_listing.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "util/error.h"
+
+namespace parlance {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(ListDir, SortedByBytesTypedAndFollowingLinks) {
+  const fs::path dir = fs::temp_directory_path() / ("parlance_list_dir_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  for (const char* name : {"b.txt", "a.txt", "B.txt", "\xc3\xa9.txt"}) std::ofstream(dir / name) << name;
+  fs::create_symlink(dir / "a.txt", dir / "link_to_file");
+  fs::create_symlink(dir / "sub", dir / "link_to_dir");
+  fs::create_symlink(dir / "missing", dir / "dangling");
+  const std::vector<DirEntry> got = list_dir(dir.string());
+  std::vector<std::string> names;
+  for (const auto& e : got) names.push_back(e.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"B.txt", "a.txt", "b.txt", "dangling", "link_to_dir", "link_to_file", "sub",
+                                             "\xc3\xa9.txt"}));
+  auto entry = [&](const std::string& n) { return *std::find_if(got.begin(), got.end(), [&](auto& e) { return e.name == n; }); };
+  EXPECT_TRUE(entry("a.txt").is_file && !entry("a.txt").is_dir && !entry("a.txt").is_link);
+  EXPECT_TRUE(entry("sub").is_dir && !entry("sub").is_file);
+  EXPECT_TRUE(entry("link_to_file").is_file && entry("link_to_file").is_link);
+  EXPECT_TRUE(entry("link_to_dir").is_dir && entry("link_to_dir").is_link);
+  EXPECT_TRUE(!entry("dangling").is_file && !entry("dangling").is_dir && entry("dangling").is_link);
+  fs::remove_all(dir);
+  try {
+    list_dir(dir.string());
+    FAIL();
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find(dir.string() + ": cannot list folder"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace parlance
