@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "text/html_unescape.h"
 #include "text/utf8.h"
@@ -226,31 +227,57 @@ inline uint64_t ascii_word_bytes(uint64_t w) {
   return in_range(w | (kOnes * 0x20), 'a', 'z') | in_range(w, '0', '9') | bytes_equal(w, '_');
 }
 
-// The first position at or after p that is (want_word) or is not (!want_word)
-// a \w character; 8 ASCII bytes per step, decoding only non-ASCII text.
-size_t skip_class(std::string_view t, size_t p, bool want_word) {
-  const auto* b = reinterpret_cast<const unsigned char*>(t.data());
-  size_t len;
-  while (p < t.size()) {
-    if (p + 8 <= t.size()) {
-      const uint64_t w = load8(t.data() + p);
-      if (!(w & kHigh)) {
-        const uint64_t hits = want_word ? ascii_word_bytes(w) : ~ascii_word_bytes(w) & kHigh;
-        if (hits) return p + static_cast<size_t>(__builtin_ctzll(hits)) / 8;
-        p += 8;
-        continue;
+// The word starts of a text (a \w character after a \W one, or first), one
+// bit per byte, found in one pass: 8 ASCII bytes per step, decoding only
+// non-ASCII text. Every byte of a multi-byte word character counts as word, so
+// starts fall on character boundaries only.
+class WordStarts {
+ public:
+  explicit WordStarts(std::string_view t) : n_(t.size()) {
+    bits_.assign(n_ / 64 + 2, 0);  // one spare word: an 8-byte group can straddle two
+    for (size_t p = 0; p < n_;) {
+      if (p + 8 <= n_) {
+        const uint64_t w = load8(t.data() + p);
+        if (!(w & kHigh)) {  // gather each byte's class bit into one byte
+          set8(p, ((ascii_word_bytes(w) >> 7) * 0x0102040810204080ull) >> 56);
+          p += 8;
+          continue;
+        }
       }
+      size_t len;
+      const bool word = word_at(t, p, &len);
+      for (size_t end = std::min(p + len, n_); p < end; ++p)
+        if (word) bits_[p >> 6] |= uint64_t{1} << (p & 63);
     }
-    if (b[p] < 0x80) {
-      if (static_cast<bool>(utf8::kAscii.cls[b[p]] & utf8::kWord) == want_word) return p;
-      ++p;
-    } else {
-      if (word_at(t, p, &len) == want_word) return p;
-      p += len;
+    uint64_t carry = 0;  // the last byte of the previous 64 was a word byte
+    for (uint64_t& b : bits_) {
+      const uint64_t word = b;
+      b = word & ~((word << 1) | carry);
+      carry = word >> 63;
     }
   }
-  return t.size();
-}
+  // The first word start at or after p, or the text's size.
+  size_t next(size_t p) const {
+    if (p >= n_) return n_;
+    size_t k = p >> 6;
+    uint64_t b = bits_[k] & (~uint64_t{0} << (p & 63));
+    while (!b) {
+      if (++k >= bits_.size()) return n_;
+      b = bits_[k];
+    }
+    return std::min(n_, (k << 6) + static_cast<size_t>(__builtin_ctzll(b)));
+  }
+
+ private:
+  void set8(size_t p, uint64_t byte) {
+    bits_[p >> 6] |= byte << (p & 63);
+    if ((p & 63) > 56) bits_[(p >> 6) + 1] |= byte >> (64 - (p & 63));
+  }
+  size_t n_;
+  // Reused across calls on a thread, as the rule chain's buffers.
+  static thread_local std::vector<uint64_t> bits_;
+};
+thread_local std::vector<uint64_t> WordStarts::bits_;
 
 bool replace_wrep(std::string_view t, std::string& out) {
   // (\b\w+\W+)(\1{3,}) → ' xxwrep N c ' with N = len(cc.split()) + 1.
@@ -259,10 +286,10 @@ bool replace_wrep(std::string_view t, std::string& out) {
   // whole non-word run can work: a shorter group would have to repeat starting
   // at a non-word character, but it starts with a word character.
   size_t copied = 0;  // t[copied:] not yet in out
+  const WordStarts starts(t);
   // i: a word start (a \w after a \W or the start of the text), or the end.
-  for (size_t i = skip_class(t, 0, true); i < t.size();) {
-    const size_t we = skip_class(t, i, false);  // the word's end
-    const size_t se = skip_class(t, we, true);  // the end of the non-word run after it
+  for (size_t i = starts.next(0); i < t.size();) {
+    const size_t se = starts.next(i + 1);  // the next word start ends this word's non-word run
     if (se == t.size()) break;  // no word after the separator: nothing can repeat
     if (t[se] != t[i]) {  // the next word differs at once: the common case
       i = se;
@@ -283,7 +310,7 @@ bool replace_wrep(std::string_view t, std::string& out) {
     copied = p;
     // The engine resumes at p; t[p-1] ends a group, so it is \W and the next
     // word start is the next \w.
-    i = skip_class(t, p, true);
+    i = starts.next(p);
   }
   if (copied == 0) return false;
   out.append(t.substr(copied));
