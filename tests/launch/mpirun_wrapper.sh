@@ -7,10 +7,25 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$root/launch/mpirun" 2 bash -c '[ "$OMPI_COMM_WORLD_RANK" = 1 ] && kill -SEGV $$; sleep 2' > /dev/null 2> "$work/segv.err"
-rc=$?
-[ $rc -ne 0 ] || fail "a crashed rank gave exit status 0"
-grep -q "exited on signal 11" "$work/segv.err" || { cat "$work/segv.err"; fail "the crash report was dropped"; }
+# Open MPI's own side of these two cases races the ranks' exits on a loaded
+# machine (its crash report missing, or a rank SIGKILLed before its TERM
+# handler ran: each seen about 1 run in 5 on a 2-core VM), so each gets three
+# tries; a wrapper that drops the report or does not pass TERM on fails all three.
+tries() {  # tries FN: FN until it succeeds, at most 3 times; its last message otherwise
+  local k
+  for k in 1 2 3; do "$1" && return 0; done
+  fail "$why"
+}
+
+crash_reported() {
+  "$root/launch/mpirun" 2 bash -c '[ "$OMPI_COMM_WORLD_RANK" = 1 ] && kill -SEGV $$; sleep 2' > /dev/null 2> "$work/segv.err"
+  local rc=$?
+  why="a rank killed by SIGSEGV gave exit status $rc, not 139"
+  [ $rc -eq 139 ] || return 1
+  why="the crash report was dropped: $(cat "$work/segv.err")"
+  grep -q "exited on signal 11" "$work/segv.err"
+}
+tries crash_reported
 
 "$root/launch/mpirun" 2 bash -c 'exit 3' > /dev/null 2>&1
 rc=$?
@@ -28,12 +43,19 @@ grep -q "parlance: error: late line" "$work/late.err" || { cat "$work/late.err";
 "$root/launch/mpirun" 1 bash -c "$box; exit 1" > /dev/null 2> "$work/alone.err"
 grep -q "MPI_ABORT" "$work/alone.err" || { cat "$work/alone.err"; fail "a box with no parlance line was dropped"; }
 
-"$root/launch/mpirun" 2 bash -c 'sleep 60 & s=$!; trap "echo got-term; kill $s; exit 0" TERM; touch '"$work"'/up.$OMPI_COMM_WORLD_RANK; wait' \
-  > "$work/term.out" 2>&1 &
-pid=$!
-for _ in $(seq 100); do [ -e "$work/up.0" ] && [ -e "$work/up.1" ] && break; sleep 0.1; done
-sleep 1  # mpirun's own signal handling is set up by the time its ranks run
-kill -TERM $pid
-wait $pid
-[ "$(grep -c got-term "$work/term.out")" -eq 2 ] || { cat "$work/term.out"; fail "TERM did not reach both ranks"; }
+# Each rank notes the TERM in a file: output a rank prints while mpirun winds
+# the job down can be lost on its way through Open MPI.
+term_reaches_both_ranks() {
+  rm -f "$work"/up.* "$work"/term.*
+  "$root/launch/mpirun" 2 bash -c 'sleep 60 & s=$!; r=$OMPI_COMM_WORLD_RANK
+    trap "touch '"$work"'/term.\$r; kill \$s; exit 0" TERM; touch '"$work"'/up.$r; wait' > "$work/term.out" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do [ -e "$work/up.0" ] && [ -e "$work/up.1" ] && break; sleep 0.1; done
+  sleep 1  # mpirun's own signal handling is set up by the time its ranks run
+  kill -TERM $pid
+  wait $pid
+  why="TERM did not reach both ranks (noted: $(cd "$work" && echo term.*))"
+  [ -e "$work/term.0" ] && [ -e "$work/term.1" ]
+}
+tries term_reaches_both_ranks
 echo "ok"
