@@ -233,16 +233,19 @@ inline uint64_t ascii_word_bytes(uint64_t w) {
 // starts fall on character boundaries only.
 class WordStarts {
  public:
-  explicit WordStarts(std::string_view t) : n_(t.size()) {
+  explicit WordStarts(std::string_view t) : n_(t.size()), bits_(thread_bits()) {
     bits_.assign(n_ / 64 + 2, 0);  // one spare word: an 8-byte group can straddle two
     for (size_t p = 0; p < n_;) {
-      if (p + 8 <= n_) {
-        const uint64_t w = load8(t.data() + p);
-        if (!(w & kHigh)) {  // gather each byte's class bit into one byte
-          set8(p, ((ascii_word_bytes(w) >> 7) * 0x0102040810204080ull) >> 56);
-          p += 8;
-          continue;
-        }
+      // The last bytes are read zero-padded: a NUL is not \w, so no bit is set past the end.
+      uint64_t w = 0;
+      if (p + 8 <= n_)
+        w = load8(t.data() + p);
+      else
+        std::memcpy(&w, t.data() + p, n_ - p);
+      if (!(w & kHigh)) {  // gather each byte's class bit into one byte
+        set8(p, ((ascii_word_bytes(w) >> 7) * 0x0102040810204080ull) >> 56);
+        p += 8;
+        continue;
       }
       size_t len;
       const bool word = word_at(t, p, &len);
@@ -273,11 +276,16 @@ class WordStarts {
     bits_[p >> 6] |= byte << (p & 63);
     if ((p & 63) > 56) bits_[(p >> 6) + 1] |= byte >> (64 - (p & 63));
   }
+  // Reused across calls on a thread, as the rule chain's buffers. Reached once
+  // per text: each use of a thread_local with a destructor goes through its
+  // initialization check, which cost more than the scan on short texts.
+  static std::vector<uint64_t>& thread_bits() {
+    static thread_local std::vector<uint64_t> bits;
+    return bits;
+  }
   size_t n_;
-  // Reused across calls on a thread, as the rule chain's buffers.
-  static thread_local std::vector<uint64_t> bits_;
+  std::vector<uint64_t>& bits_;
 };
-thread_local std::vector<uint64_t> WordStarts::bits_;
 
 bool replace_wrep(std::string_view t, std::string& out) {
   // (\b\w+\W+)(\1{3,}) → ' xxwrep N c ' with N = len(cc.split()) + 1.
