@@ -31,9 +31,17 @@ bool ranks_before(const Ranked& a, const Ranked& b) {
   return *a.s < *b.s;
 }
 
-bool is_special(const std::string& s) {
-  return s.size() > 2 && s[0] == 'x' && s[1] == 'x' &&
-         std::find(tok::kSpecials.begin(), tok::kSpecials.end(), s) != tok::kSpecials.end();
+// Index of `s` among fastai's specials, or -1. All of them start with "xx".
+std::ptrdiff_t special_index(const std::string& s) {
+  if (s.size() <= 2 || s[0] != 'x' || s[1] != 'x') return -1;
+  const auto it = std::find(tok::kSpecials.begin(), tok::kSpecials.end(), s);
+  return it == tok::kSpecials.end() ? -1 : it - tok::kSpecials.begin();
+}
+
+// stoi from itos; the first occurrence of a repeated string wins.
+void index_strings(Vocab& v) {
+  v.stoi.reserve(v.itos.size());
+  for (size_t i = 0; i < v.itos.size(); ++i) v.stoi.emplace(v.itos[i], static_cast<int32_t>(i));
 }
 
 }  // namespace
@@ -48,8 +56,8 @@ Vocab Vocab::build(const TokenTable& global, int64_t max_vocab, int64_t min_freq
   std::vector<Ranked> ranked;
   for (uint32_t i = 0; i < global.size(); ++i) {
     const std::string& s = global.string(i);
-    if (is_special(s)) {
-      special_counts[std::find(tok::kSpecials.begin(), tok::kSpecials.end(), s) - tok::kSpecials.begin()] = global.count(i);
+    if (const std::ptrdiff_t k = special_index(s); k >= 0) {
+      special_counts[static_cast<size_t>(k)] = global.count(i);
       continue;
     }
     if (global.count(i) >= static_cast<uint64_t>(min_freq)) ranked.push_back({global.count(i), big_endian_head(s), &s});
@@ -66,8 +74,7 @@ Vocab Vocab::build(const TokenTable& global, int64_t max_vocab, int64_t min_freq
   for (const Ranked& r : ranked) v.itos.push_back(*r.s), v.counts.push_back(r.count);
   for (int k = 0; v.itos.size() < cap && v.itos.size() % static_cast<size_t>(multiple) != 0; ++k)
     v.itos.push_back("xxfake" + std::to_string(k)), v.counts.push_back(0);
-  v.stoi.reserve(v.itos.size());
-  for (size_t i = 0; i < v.itos.size(); ++i) v.stoi.emplace(v.itos[i], static_cast<int32_t>(i));  // first wins
+  index_strings(v);
   return v;
 }
 
@@ -76,11 +83,11 @@ Vocab Vocab::from_itos(std::vector<std::string> itos, const TokenTable& global) 
   v.itos = std::move(itos);
   std::unordered_map<std::string_view, uint64_t> counts;
   for (uint32_t i = 0; i < global.size(); ++i) counts[global.string(i)] = global.count(i);
-  for (size_t i = 0; i < v.itos.size(); ++i) {
-    auto it = counts.find(v.itos[i]);
+  for (const std::string& s : v.itos) {
+    auto it = counts.find(s);
     v.counts.push_back(it == counts.end() ? 0 : it->second);
-    v.stoi.emplace(v.itos[i], static_cast<int32_t>(i));  // first occurrence wins
   }
+  index_strings(v);
   return v;
 }
 
