@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "comm/arrival_board.h"
 #include "comm/mpi_world.h"
 
 namespace parlance {
@@ -17,23 +18,52 @@ int64_t now_ms() {
       .count();
 }
 
+// How long a waiting rank that is not the reporting one stays quiet, so that
+// the reporting rank's line ends the job alone (mpirun ends the others).
+constexpr int64_t kQuietMs = 3000;
+
 std::atomic<int64_t> g_waiting_since{0};  // ms on the steady clock; 0: not in a collective
 std::atomic<const char*> g_what{""};
 std::atomic<int64_t> g_timeout_ms{0};
+std::atomic<int64_t> g_entered{0};  // collectives this rank has entered (outermost marks)
+// Never deleted: the detached watchdog thread may read it until the process ends.
+std::atomic<ArrivalBoard*> g_board{nullptr};
 int g_depth = 0;  // the MPI thread's nesting of marks
 int g_rank = 0;
 
+[[noreturn]] void end_job(const ArrivalBoard& board, int64_t waited_ms) {
+  const std::vector<int> absent = absent_ranks(board.seen(), g_entered.load());
+  const double s = static_cast<double>(waited_ms) / 1000.0;
+  if (absent.empty())
+    std::fprintf(stderr,
+                 "parlance: rank %d waited %.0f s in %s, which every rank entered but which did not complete "
+                 "(train.collective_timeout): a rank stopped or hung inside it, or the interconnect is stuck; ending the "
+                 "job (exit %d)\n",
+                 g_rank, s, g_what.load(), kExitHung);
+  else
+    std::fprintf(stderr,
+                 "parlance: rank %d waited %.0f s in %s for %s, which did not arrive (train.collective_timeout): "
+                 "stopped, hung or unreachable; ending the job (exit %d)\n",
+                 g_rank, s, g_what.load(), rank_list(absent).c_str(), kExitHung);
+  std::fflush(stderr);
+  _exit(kExitHung);  // not MPI_Abort: MPI belongs to the main thread, which is the one stuck
+}
+
 void watch() {
+  int64_t quiet_since = 0;  // when this rank saw the timeout and left the report to a lower rank
   for (;;) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
-    const int64_t since = g_waiting_since.load(), timeout = g_timeout_ms.load();
-    if (since == 0 || timeout <= 0 || now_ms() - since < timeout) continue;
-    std::fprintf(stderr,
-                 "parlance: rank %d waited %.0f s in %s for the other ranks (train.collective_timeout): a peer is "
-                 "stopped, hung or unreachable; ending the job (exit %d)\n",
-                 g_rank, static_cast<double>(now_ms() - since) / 1000.0, g_what.load(), kExitHung);
-    std::fflush(stderr);
-    _exit(kExitHung);  // not MPI_Abort: MPI belongs to the main thread, which is the one stuck
+    const int64_t since = g_waiting_since.load(), timeout = g_timeout_ms.load(), now = now_ms();
+    if (since == 0 || timeout <= 0 || now - since < timeout) {
+      quiet_since = 0;
+      continue;
+    }
+    const ArrivalBoard& board = *g_board.load();
+    if (reporting_rank(board.seen(), g_entered.load()) != g_rank) {
+      if (quiet_since == 0) quiet_since = now;
+      if (now - quiet_since < kQuietMs) continue;  // the reporting rank did not end the job: speak up
+    }
+    end_job(board, now - since);
   }
 }
 
@@ -45,13 +75,15 @@ void start_collective_watchdog(double timeout_s) {
   if (started || timeout_s <= 0) return;
   started = true;
   g_rank = mpi::rank();
+  g_board = new ArrivalBoard();  // collective: every rank starts the watchdog at the same point
   std::thread(watch).detach();
 }
 
 WaitingFor::WaitingFor(const char* what) {
   if (g_depth++ > 0) return;
   g_what = what;
-  g_waiting_since = now_ms();
+  g_waiting_since = now_ms();  // before arriving: a flush that hangs on a stopped peer is a wait too
+  if (ArrivalBoard* board = g_board.load()) board->arrive(++g_entered);
 }
 
 WaitingFor::~WaitingFor() {

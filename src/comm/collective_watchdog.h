@@ -5,8 +5,11 @@
 // waiting ranks spin (a peer that dies is noticed by mpirun in about a second;
 // one that hangs is not). Each blocking collective is marked with WaitingFor;
 // a thread looks once a second, and a rank that has waited in one collective
-// longer than the timeout prints one line naming it and exits with
-// kExitHung, which makes mpirun end the whole job.
+// longer than the timeout prints one line naming the collective and the ranks
+// that never entered it (read from the ArrivalBoard, which every mark
+// updates), and exits with kExitHung, which makes mpirun end the whole job.
+// Only the lowest rank that entered the collective reports at once; the other
+// waiting ranks stay quiet a few seconds longer, so one line ends the job.
 //
 // Invariant: only the main thread blocks in MPI, so only it marks waits
 // (gradient hooks on autograd's thread merely start non-blocking allreduces);
@@ -18,7 +21,8 @@ namespace parlance {
 constexpr int kExitHung = 76;
 
 // Starts the watchdog (once per process; later calls change the timeout).
-// timeout_s <= 0 turns it off.
+// timeout_s <= 0 turns it off. The first start with a timeout is collective
+// (it opens the ArrivalBoard): every rank calls it at the same point.
 void start_collective_watchdog(double timeout_s);
 
 class WaitingFor {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
@@ -24,12 +25,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Fault injection for the "one rank fails, every rank exits" test:
-// PARLANCE_FAIL_RANK=r PARLANCE_FAIL_STEP=s makes rank r throw at step s.
+// PARLANCE_FAIL_RANK=r PARLANCE_FAIL_STEP=s makes rank r throw at step s
+// (after its backward pass, outside any collective); with
+// PARLANCE_FAIL_HOW=stop it stops itself there instead (SIGSTOP), the way a
+// hung peer looks to the others.
 void fail_if_asked(int rank, int64_t step) {
   static const char* r = std::getenv("PARLANCE_FAIL_RANK");
   static const char* s = std::getenv("PARLANCE_FAIL_STEP");
-  if (r && s && std::atoi(r) == rank && std::atoll(s) == step)
-    throw std::runtime_error("injected failure (PARLANCE_FAIL_RANK=" + std::string(r) + ", step " + std::to_string(step) + ")");
+  static const char* how = std::getenv("PARLANCE_FAIL_HOW");
+  if (!r || !s || std::atoi(r) != rank || std::atoll(s) != step) return;
+  if (how && std::string(how) == "stop") {
+    std::raise(SIGSTOP);
+    return;
+  }
+  throw std::runtime_error("injected failure (PARLANCE_FAIL_RANK=" + std::string(r) + ", step " + std::to_string(step) + ")");
 }
 
 at::Generator default_generator(torch::Device device) { return at::globalContext().defaultGenerator(device); }
