@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "data/record_scan.h"
 #include "text/utf8.h"
@@ -139,7 +140,7 @@ size_t DocParser::parse(const Source& src, std::string_view block, uint64_t offs
       Document d;
       d.fields.push_back(block);
       d.offset = offset;
-      docs.push_back(d);
+      docs.push_back(std::move(d));
       break;
     }
   }
@@ -147,7 +148,7 @@ size_t DocParser::parse(const Source& src, std::string_view block, uint64_t offs
   size_t repaired = 0;
   size_t keep = first;
   for (size_t i = first; i < docs.size(); ++i) {
-    Document d = docs[i];
+    Document& d = docs[i];  // completed in place; kept ones move down over dropped ones
     if (d.label.empty() && !src.label.empty()) d.label = src.label;
     if (d.split < 0) d.split = src.split;
     if (d.split < 0) d.split = in_random_valid(static_cast<uint64_t>(cfg_.seed), source_index, d.offset, cfg_.valid_pct);
@@ -160,7 +161,8 @@ size_t DocParser::parse(const Source& src, std::string_view block, uint64_t offs
       }
     }
     if (!apply_filters(d, arena)) continue;
-    docs[keep++] = d;
+    if (keep != i) docs[keep] = std::move(d);
+    ++keep;
   }
   docs.resize(keep);
   return repaired;
@@ -195,7 +197,7 @@ void DocParser::parse_csv(const Source& src, std::string_view b, uint64_t offset
         throw UserError(where(src.path, d.offset) + ": " + cfg_.valid_col + " = \"" + std::string(v) +
                         "\" (expected True/False/1/0)");
     }
-    docs.push_back(d);
+    docs.push_back(std::move(d));
   }
 }
 
@@ -212,7 +214,7 @@ void DocParser::parse_heading(std::string_view b, uint64_t offset, std::vector<D
       Document d;
       d.fields.push_back(b.substr(doc_start, i - doc_start));
       d.offset = offset + doc_start;
-      docs.push_back(d);
+      docs.push_back(std::move(d));
       doc_start = i;
     }
     only_blank = only_blank && is_blank(line);
@@ -223,7 +225,7 @@ void DocParser::parse_heading(std::string_view b, uint64_t offset, std::vector<D
     Document d;
     d.fields.push_back(b.substr(doc_start));
     d.offset = offset + doc_start;
-    docs.push_back(d);
+    docs.push_back(std::move(d));
   }
 }
 
@@ -258,7 +260,7 @@ void DocParser::parse_lines(const Source& src, std::string_view b, uint64_t offs
       }
       d.fields.push_back(line);
     }
-    docs.push_back(d);
+    docs.push_back(std::move(d));
     i = end;
   }
 }
@@ -266,7 +268,7 @@ void DocParser::parse_lines(const Source& src, std::string_view b, uint64_t offs
 bool DocParser::apply_filters(Document& d, TextArena& arena) const {
   // The lesson's question filter: keep a pair only if both sides match, and
   // keep only the matched text (group 1 when the pattern has one).
-  auto filter = [&](const std::regex* re, std::vector<std::string_view>& side) {
+  auto filter = [&](const std::regex* re, TextFields& side) {
     if (!re || side.empty()) return true;
     std::match_results<std::string_view::const_iterator> m;
     if (!std::regex_search(side[0].begin(), side[0].end(), m, *re)) return false;

@@ -4,13 +4,14 @@
 #include <deque>
 #include <string>
 #include <string_view>
-#include <vector>
+
+#include "text/text_fields.h"
 
 namespace parlance {
 
 struct Document {
-  std::vector<std::string_view> fields;      // text fields (one unless CSV has several)
-  std::vector<std::string_view> tgt_fields;  // parallel data: the target side
+  TextFields fields;      // text fields (one unless CSV has several)
+  TextFields tgt_fields;  // parallel data: the target side
   bool ends_line = false;  // a "line" record: the tokenizer's end-of-line convention applies
   int split = -1;          // output split; -1 until the seeded split decides
   std::string_view label;  // class name ("" = unlabelled)

@@ -70,7 +70,7 @@ std::string_view without_bom(std::string_view field) {
 
 // fastai's _join_texts: "xxbos xxfld 1 a xxfld 2 b xxeos", before any rule
 // runs. The buffer is the thread's own and reused: prep joins every document.
-std::string_view TextTokenizer::join_fields(const std::vector<std::string_view>& fields) const {
+std::string_view TextTokenizer::join_fields(const TextFields& fields) const {
   thread_local std::string text;
   text.clear();
   if (opts_.add_bos) text.append(tok::BOS).append(" ");
@@ -85,7 +85,7 @@ std::string_view TextTokenizer::join_fields(const std::vector<std::string_view>&
   return text;
 }
 
-void TextTokenizer::prepared_text(const std::vector<std::string_view>& fields, std::string& out) const {
+void TextTokenizer::prepared_text(const TextFields& fields, std::string& out) const {
   apply_pre_rules(join_fields(fields), out);
 }
 
@@ -96,7 +96,7 @@ void TextTokenizer::piece_tokens(const WordPiece& piece, TokenList& out) const {
   apply_post_rules(words, out);
 }
 
-void TextTokenizer::tokenize(const std::vector<std::string_view>& fields, TokenList& out) const {
+void TextTokenizer::tokenize(const TextFields& fields, TokenList& out) const {
   switch (opts_.kind) {
     case TokenizerKind::Fastai: {
       std::string text;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "text/sentencepiece_model.h"
+#include "text/text_fields.h"
 #include "text/token_list.h"
 #include "text/word_tokenizer.h"
 
@@ -42,7 +43,7 @@ class TextTokenizer {
   // Required before tokenize() in SentencePiece mode: a serialized model proto.
   void load_sentencepiece(const std::string& model_proto);
   // Appends the document's tokens to `out`.
-  void tokenize(const std::vector<std::string_view>& fields, TokenList& out) const;
+  void tokenize(const TextFields& fields, TokenList& out) const;
   const TokenizerOptions& options() const { return opts_; }
 
   // The fastai scheme in two halves, for callers that remember each chunk's
@@ -50,12 +51,12 @@ class TextTokenizer {
   // prepared_text(fields) in order, piece_tokens(piece). True for fastai only.
   bool tokenizes_by_piece() const { return opts_.kind == TokenizerKind::Fastai; }
   // The joined fields after the pre-rules, appended to `out`.
-  void prepared_text(const std::vector<std::string_view>& fields, std::string& out) const;
+  void prepared_text(const TextFields& fields, std::string& out) const;
   // One piece's tokens after the post-rules, appended to `out`.
   void piece_tokens(const WordPiece& piece, TokenList& out) const;
 
  private:
-  std::string_view join_fields(const std::vector<std::string_view>& fields) const;  // valid until the next call
+  std::string_view join_fields(const TextFields& fields) const;  // valid until the next call
   TokenizerOptions opts_;
   WordTokenizer words_;
   std::unique_ptr<SentencePieceModel> sp_;
