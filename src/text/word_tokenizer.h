@@ -5,6 +5,7 @@
 // every step, then split the remainder on infixes. French mode adds elision
 // prefixes (l', qu', d’...) and inverted-pronoun suffixes (-ce, -vous, -t-il).
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,7 @@ class WordPieces {
       size_t start = pos_;
       const bool ws = space_at(pos_, &len);
       pos_ += len;
+      if (!ws) pos_ = skip_plain_ascii(pos_);
       while (pos_ < n) {
         if (p[pos_] < 0x80) {  // ASCII: one table lookup per byte
           if (static_cast<bool>(utf8::kAscii.cls[p[pos_]] & utf8::kSpace) != ws) break;
@@ -56,6 +58,20 @@ class WordPieces {
   }
 
  private:
+  // The first position at or after i where a chunk may end: skips 8 bytes at
+  // a time while they are all ASCII above ' ' (every ASCII space is <= ' ').
+  // Flagged bytes (controls, non-ASCII) are left to the byte loop, which
+  // decides; the flag of the first one is exact (a borrow only moves up).
+  size_t skip_plain_ascii(size_t i) const {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    for (; i + 8 <= text_.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, text_.data() + i, 8);
+      const uint64_t stop = ((w - kOnes * 0x21) & ~w & kHigh) | (w & kHigh);
+      if (stop) return i + (static_cast<size_t>(__builtin_ctzll(stop)) >> 3);
+    }
+    return i;
+  }
   bool space_at(size_t i, size_t* len) const {
     const auto b = static_cast<unsigned char>(text_[i]);
     if (b < 0x80) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <utility>
+
 #include "text/tokenizer.h"
 
 namespace parlance {
@@ -13,7 +16,7 @@ std::vector<std::string> split(std::string_view s, Lang lang = Lang::En) {
   return std::vector<std::string>(views.begin(), views.end());
 }
 
-std::vector<std::string> tokens(const TextTokenizer& t, const std::vector<std::string_view>& fields) {
+std::vector<std::string> tokens(const TextTokenizer& t, const TextFields& fields) {
   TokenList out;
   t.tokenize(fields, out);
   return out.strings();
@@ -97,6 +100,45 @@ TEST(TextTokenizer, PretokenizedAndChar) {
   EXPECT_EQ(tokens(TextTokenizer(o), {" The <unk> cat \n = = Sub = = \n"}), (V{"The", "xxunk", "cat", "xxeos", "=", "=", "Sub", "=", "=", "xxeos"}));
   o.kind = TokenizerKind::Char;
   EXPECT_EQ(tokens(TextTokenizer(o), {"\u00e9a\n"}), (V{"\u00e9", "a", "\n"}));
+}
+
+}  // namespace
+}  // namespace parlance
+
+namespace parlance {
+namespace {
+
+// WordPieces' contract, written the plain way: maximal runs of space and
+// non-space characters (Python's str.isspace on code points), a whitespace
+// run losing the one ' ' that ends a previous piece.
+std::vector<std::pair<std::string, bool>> reference_pieces(std::string_view t) {
+  std::vector<std::pair<std::string, bool>> out;
+  size_t i = 0, len = 0;
+  while (i < t.size()) {
+    const size_t start = i;
+    const bool ws = utf8::is_space(utf8::decode(t, i, &len));
+    while (i < t.size() && utf8::is_space(utf8::decode(t, i, &len)) == ws) i += len;
+    const size_t from = ws && t[start] == ' ' && !out.empty() ? start + 1 : start;
+    if (from < i) out.emplace_back(std::string(t.substr(from, i - from)), !ws);
+  }
+  return out;
+}
+
+TEST(WordPieces, SameAsThePlainLoopOnEveryAlignment) {
+  // Spaces, controls that are and are not spaces, a non-ASCII letter and a
+  // non-ASCII space, placed at every offset of the 8-byte steps.
+  const std::vector<std::string> parts{"a", "b", "Z", "!", "9", " ", "  ", "\t", "\n", "\x1c", "\x01", "\x7f",
+                                       "\xc3\xa9", "\xe3\x80\x80", "~", "abcdefghij"};
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::string t;
+    const int n = static_cast<int>(rng() % 24);
+    for (int k = 0; k < n; ++k) t += parts[rng() % parts.size()];
+    std::vector<std::pair<std::string, bool>> got;
+    WordPiece piece;
+    for (WordPieces pieces(t); pieces.next(&piece);) got.emplace_back(std::string(piece.text), piece.is_chunk);
+    ASSERT_EQ(got, reference_pieces(t)) << "text: \"" << t << "\"";
+  }
 }
 
 }  // namespace
