@@ -105,6 +105,23 @@ constexpr std::array<std::string_view, 48> kUnits = {
     "\u00b5g", "t", "lb", "oz", "m/s", "km/h", "kmh", "mph", "hPa", "Pa", "mbar", "mb", "MB", "kb", "KB",
     "gb", "GB", "tb", "TB", "T", "G", "M", "K", "%"};
 
+// Whether a digit can end where a unit suffix of s begins: a unit has at
+// most kLongestUnit bytes, so its digit ends in the bytes just before those;
+// if they are all ASCII and none is a digit, no unit rule can match.
+constexpr size_t kLongestUnit = [] {
+  size_t n = 0;
+  for (auto u : kUnits) n = u.size() > n ? u.size() : n;
+  return n;
+}();
+bool digit_may_precede_unit(std::string_view s) {
+  const size_t from = s.size() > kLongestUnit + 1 ? s.size() - kLongestUnit - 1 : 0;
+  for (size_t i = from; i + 1 < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x80 || (b >= '0' && b <= '9')) return true;
+  }
+  return false;
+}
+
 // Code point ending right before byte offset `end`.
 char32_t last_cp(std::string_view s, size_t end, size_t* len) {
   size_t k = end - 1;
@@ -266,6 +283,7 @@ size_t WordTokenizer::suffix_len(std::string_view s) const {
   if (c == '+' && utf8::is_digit(prev)) return len;
   // A currency sign or a unit right after a number.
   if (is_currency(c) && utf8::is_digit(prev)) return len;
+  if (!digit_may_precede_unit(s)) return 0;  // most words: no unit rule can match
   for (auto u : kUnits) {
     if (s.size() > u.size() && s.compare(s.size() - u.size(), u.size(), u) == 0) {
       size_t l;

@@ -85,6 +85,14 @@ TEST(WordTokenizer, IssueCasesStandAloneClitictsDecadesAndUnits) {
   EXPECT_EQ(split("the 1960s 3h 10min 5ms 10km 5in"), (V{"the", "1960s", "3h", "10min", "5ms", "10", "km", "5", "in"}));
 }
 
+TEST(WordTokenizer, UnitsAfterAnyDigitAtTheLongestUnitsDistance) {
+  // The longest units (4 bytes) put their digit furthest from the end; a
+  // non-ASCII digit (Arabic-Indic three, superscript two) counts too.
+  EXPECT_EQ(split("9km/h 9mbar 9km\u00b2 9\u00b5m \u0663km x\u00b2km"),
+            (V{"9", "km/h", "9", "mbar", "9", "km\u00b2", "9", "\u00b5m", "\u0663", "km", "x\u00b2", "km"}));
+  EXPECT_EQ(split("akm km/h mbar 9 km x9akm"), (V{"akm", "km", "/", "h", "mbar", "9", "km", "x9akm"}));
+}
+
 TEST(TextTokenizer, MarkFieldsAndEos) {
   TokenizerOptions o;
   o.mark_fields = true;
