@@ -325,10 +325,6 @@ bool replace_wrep(std::string_view t, std::string& out) {
   return true;
 }
 
-// spec_add_spaces then rm_useless_spaces in one pass, appended to `out`: a
-// space is written only when the last byte written is not a space, which is
-// exactly what collapsing the runs afterwards would leave. Eight bytes are
-// copied at once when none of them is special and no two spaces meet.
 // How many bytes of t are '/', '#' or '\n' (each gains two spaces): 8 bytes
 // per step, the last ones zero-padded; a multiply adds up the flagged bytes.
 size_t count_spaced(std::string_view t) {
@@ -345,6 +341,10 @@ size_t count_spaced(std::string_view t) {
   return count;
 }
 
+// spec_add_spaces then rm_useless_spaces in one pass, appended to `out`: a
+// space is written only when the last byte written is not a space, which is
+// exactly what collapsing the runs afterwards would leave. Eight bytes are
+// copied at once when none of them is special and no two spaces meet.
 void spaced_and_collapsed(std::string_view t, std::string& out) {
   const size_t at = out.size();
   out.resize(at + t.size() + 2 * count_spaced(t));  // the most it can grow
