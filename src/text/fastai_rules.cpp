@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "text/html_unescape.h"
+#include "text/rule_screen.h"
 #include "text/utf8.h"
 
 namespace parlance {
@@ -105,13 +106,15 @@ size_t count_py_words(std::string_view s) {
 class RuleChain {
  public:
   explicit RuleChain(std::string_view text) : cur_(text) {}
+  // True when the rule changed the text.
   template <class Rule>
-  void apply(Rule rule) {
+  bool apply(Rule rule) {
     std::string& out = buf_[next_];
     out.clear();
-    if (!rule(cur_, out)) return;
+    if (!rule(cur_, out)) return false;
     cur_ = out;
     next_ ^= 1;
+    return true;
   }
   std::string_view text() const { return cur_; }
 
@@ -141,7 +144,8 @@ unsigned html_chars_in(std::string_view t) {
   return seen;
 }
 
-void fix_html_rules(RuleChain& chain) {
+// True when the text changed (or may have: html.unescape does not say).
+bool fix_html_rules(RuleChain& chain) {
   // The same chain of str.replace calls as fastai, in the same order; the
   // number is the index of the character we search for. A rule whose
   // character the text lacks cannot match: no replacement writes '#', ';',
@@ -157,20 +161,22 @@ void fix_html_rules(RuleChain& chain) {
       {" @.@ ", 1, "."}, {" @-@ ", 1, "-"},  {" @,@ ", 1, ","},    {"\\", 0, " \\ "},
   };
   unsigned seen = html_chars_in(chain.text());
+  bool changed = false;
   for (const auto& r : kReplacements) {
     if (!(seen & kHtmlBit.bit[static_cast<unsigned char>(r.from[r.anchor])])) continue;
-    chain.apply([&](std::string_view in, std::string& out) {
+    changed |= chain.apply([&](std::string_view in, std::string& out) {
       if (!replace_all(in, r.from, r.anchor, r.to, out)) return false;
       seen |= html_chars_in(r.to);
       return true;
     });
   }
   if (seen & kHtmlBit.bit['&'])
-    chain.apply([](std::string_view in, std::string& out) {
+    changed |= chain.apply([](std::string_view in, std::string& out) {
       out = html_unescape(in);
       return true;
     });
-  chain.apply([](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });  // re1 = '  +' → ' '
+  changed |= chain.apply([](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });  // re1 = '  +' → ' '
+  return changed;
 }
 
 bool replace_rep(std::string_view t, std::string& out) {
@@ -423,12 +429,21 @@ std::string rm_useless_spaces(std::string_view t) {
   return run_rule(t, [](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });
 }
 
+// Each rule runs only when the screen says it could change the text; a rule
+// that did change it is followed by a new screen (rare: most texts pass
+// through all five unchanged and are copied once).
 void apply_pre_rules(std::string_view t, std::string& out) {
   RuleChain chain(t);
-  fix_html_rules(chain);
-  chain.apply([](std::string_view in, std::string& o) { return replace_rep(in, o); });
-  chain.apply([](std::string_view in, std::string& o) { return replace_wrep(in, o); });
-  spaced_and_collapsed(chain.text(), out);
+  RuleScreen screen = screen_rules(t);
+  if ((screen.html || screen.double_space) && fix_html_rules(chain)) screen = screen_rules(chain.text());
+  if (screen.repeat && chain.apply([](std::string_view in, std::string& o) { return replace_rep(in, o); }))
+    screen = screen_rules(chain.text());
+  if (chain.apply([](std::string_view in, std::string& o) { return replace_wrep(in, o); }))
+    screen = screen_rules(chain.text());
+  if (screen.spaced || screen.double_space)
+    spaced_and_collapsed(chain.text(), out);
+  else
+    out.append(chain.text());
 }
 
 std::string apply_pre_rules(std::string_view t) {

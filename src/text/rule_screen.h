@@ -1,0 +1,23 @@
+#pragma once
+// Which of fastai's pre-rules could change a text, found in one pass before
+// any of them runs. Most texts need none of them (a sentence, a review line),
+// and running each rule's own scan cost more than tokenizing such a text.
+//
+// Invariant: a flag that is false guarantees the rules it names leave the
+// text as it is; a true flag only says "run the rule" (the rule decides).
+// The first four are exact; `repeat` may be true without a repeat.
+#include <string_view>
+
+namespace parlance {
+
+struct RuleScreen {
+  bool html = false;          // one of '#' ';' '\\' '<' '@' '&': fix_html's replacements
+  bool double_space = false;  // "  ": rm_useless_spaces
+  bool spaced = false;        // '/', '#' or '\n': spec_add_spaces
+  bool repeat = false;        // maybe four equal characters in a row: replace_rep
+};
+
+// 16 bytes per step with the compiler's portable vector types.
+RuleScreen screen_rules(std::string_view t);
+
+}  // namespace parlance
