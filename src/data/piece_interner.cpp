@@ -63,9 +63,12 @@ void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<
   // Hash every piece first, then look each up while the slot of the piece
   // kLookahead further on is being fetched: the table outgrows the caches,
   // and waiting on memory was most of the lookup's time.
+  // Counts are kept in locals: the stores into `ids` below make the compiler
+  // reload pending_'s ends, and its size() divides by sizeof(Pending).
   pending_.clear();
+  size_t count = 0;
   WordPiece piece;
-  for (WordPieces pieces(prepared); pieces.next(&piece);) {
+  for (WordPieces pieces(prepared); pieces.next(&piece); ++count) {
     // Member by member: a struct built on the stack and copied in whole
     // stalled on store forwarding, a sixth of this function's time.
     Pending& q = pending_.emplace_back();
@@ -75,12 +78,13 @@ void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<
     q.hash = piece_hash(piece.text, q.head);
     // The first slots are fetched from here: a short document (a sentence
     // pair's side) has no piece kLookahead further on to fetch them from.
-    if (pending_.size() <= kLookahead) __builtin_prefetch(&slots_[q.hash & (slots_.size() - 1)]);
+    if (count < kLookahead) __builtin_prefetch(&slots_[q.hash & (slots_.size() - 1)]);
   }
   const size_t mask = slots_.size() - 1;
-  for (size_t i = 0; i < pending_.size(); ++i) {
-    if (i + kLookahead < pending_.size()) __builtin_prefetch(&slots_[pending_[i + kLookahead].hash & mask]);
-    const Pending& p = pending_[i];
+  const Pending* const pending = pending_.data();
+  for (size_t i = 0; i < count; ++i) {
+    if (i + kLookahead < count) __builtin_prefetch(&slots_[pending[i + kLookahead].hash & mask]);
+    const Pending& p = pending[i];
     size_t empty;
     const Slot* s = find(p, &empty);
     if (!s) {

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "text/byte_lanes.h"
+#include "text/char_class_bits.h"
 #include "text/html_unescape.h"
 #include "text/rule_screen.h"
 #include "text/utf8.h"
@@ -77,16 +79,6 @@ bool rm_useless_spaces(std::string_view t, std::string& out) {
 
 bool ascii_space(unsigned char c) { return utf8::ascii_is(c, utf8::kSpace); }
 
-// \w for the code point at t[i] (ASCII without decoding).
-inline bool word_at(std::string_view t, size_t i, size_t* len) {
-  auto b = static_cast<unsigned char>(t[i]);
-  if (b < 0x80) {
-    *len = 1;
-    return utf8::kAscii.cls[b] & utf8::kWord;
-  }
-  return utf8::is_word(utf8::decode(t, i, len));
-}
-
 // Python str.split() with no arguments, counting only.
 size_t count_py_words(std::string_view s) {
   size_t n = 0;
@@ -139,8 +131,18 @@ struct HtmlCharBits {
 constexpr HtmlCharBits kHtmlBit{};
 
 unsigned html_chars_in(std::string_view t) {
+  // 16 bytes per step, one lane mask per character (long texts: articles,
+  // reviews); the bytes after the last step one at a time.
+  lanes::Mask16 hash{}, semicolon{}, backslash{}, less{}, at{}, amp{};
+  size_t p = 0;
+  for (; p + 16 <= t.size(); p += 16) {
+    const lanes::Bytes16 a = lanes::load16(t.data() + p);
+    hash |= a == '#', semicolon |= a == ';', backslash |= a == '\\', less |= a == '<', at |= a == '@', amp |= a == '&';
+  }
   unsigned seen = 0;
-  for (char c : t) seen |= kHtmlBit.bit[static_cast<unsigned char>(c)];
+  const lanes::Mask16 found[] = {hash, semicolon, backslash, less, at, amp};  // kHtmlBit's order
+  for (unsigned i = 0; i < 6; ++i) seen |= lanes::any(found[i]) ? 1u << i : 0;
+  for (; p < t.size(); ++p) seen |= kHtmlBit.bit[static_cast<unsigned char>(t[p])];
   return seen;
 }
 
@@ -224,64 +226,43 @@ bool replace_rep(std::string_view t, std::string& out) {
   return true;
 }
 
-// Word characters (Python's ASCII \w: [A-Za-z0-9_]) among 8 ASCII bytes: the
-// high bit of each byte that is one. Bytes under 0x80 only (no carries).
-inline uint64_t in_range(uint64_t w, unsigned char lo, unsigned char hi) {
-  return (w + kOnes * (0x80 - lo)) & ~(w + kOnes * (0x7F - hi)) & kHigh;
-}
-inline uint64_t ascii_word_bytes(uint64_t w) {
-  return in_range(w | (kOnes * 0x20), 'a', 'z') | in_range(w, '0', '9') | bytes_equal(w, '_');
-}
-
 // The word starts of a text (a \w character after a \W one, or first), one
-// bit per byte, found in one pass: 8 ASCII bytes per step, decoding only
-// non-ASCII text. Every byte of a multi-byte word character counts as word, so
-// starts fall on character boundaries only.
+// bit per byte: the \w bytes (text/char_class_bits.h), then each one whose
+// predecessor is not. Every byte of a multi-byte word character counts as
+// word, so starts fall on character boundaries only.
 class WordStarts {
  public:
   explicit WordStarts(std::string_view t) : n_(t.size()), bits_(thread_bits()) {
-    bits_.assign(n_ / 64 + 2, 0);  // one spare word: an 8-byte group can straddle two
-    for (size_t p = 0; p < n_;) {
-      // The last bytes are read zero-padded: a NUL is not \w, so no bit is set past the end.
-      uint64_t w = 0;
-      if (p + 8 <= n_)
-        w = load8(t.data() + p);
-      else
-        std::memcpy(&w, t.data() + p, n_ - p);
-      if (!(w & kHigh)) {  // gather each byte's class bit into one byte
-        set8(p, ((ascii_word_bytes(w) >> 7) * 0x0102040810204080ull) >> 56);
-        p += 8;
-        continue;
-      }
-      size_t len;
-      const bool word = word_at(t, p, &len);
-      for (size_t end = std::min(p + len, n_); p < end; ++p)
-        if (word) bits_[p >> 6] |= uint64_t{1} << (p & 63);
-    }
+    bits_.assign(class_bits_words(n_), 0);
+    mark_char_class(t, ascii_word_lanes, utf8::is_word, bits_.data());
     uint64_t carry = 0;  // the last byte of the previous 64 was a word byte
     for (uint64_t& b : bits_) {
       const uint64_t word = b;
       b = word & ~((word << 1) | carry);
       carry = word >> 63;
     }
+    data_ = bits_.data();
+    words_ = bits_.size();
+    left_ = data_[0];
   }
-  // The first word start at or after p, or the text's size.
-  size_t next(size_t p) const {
-    if (p >= n_) return n_;
-    size_t k = p >> 6;
-    uint64_t b = bits_[k] & (~uint64_t{0} << (p & 63));
-    while (!b) {
-      if (++k >= bits_.size()) return n_;
-      b = bits_[k];
+  // The word starts in order, one per call, then the text's size: the bits
+  // not yet returned of the current 64 are kept in a register.
+  size_t next() {
+    while (!left_) {
+      if (++k_ >= words_) return n_;
+      left_ = data_[k_];
     }
-    return std::min(n_, (k << 6) + static_cast<size_t>(__builtin_ctzll(b)));
+    const size_t p = (k_ << 6) + static_cast<size_t>(__builtin_ctzll(left_));
+    left_ &= left_ - 1;
+    return std::min(p, n_);
+  }
+  // Continues next() from the first word start at or after p.
+  void seek(size_t p) {
+    k_ = std::min(p >> 6, words_ - 1);
+    left_ = p < n_ ? data_[k_] & (~uint64_t{0} << (p & 63)) : 0;
   }
 
  private:
-  void set8(size_t p, uint64_t byte) {
-    bits_[p >> 6] |= byte << (p & 63);
-    if ((p & 63) > 56) bits_[(p >> 6) + 1] |= byte >> (64 - (p & 63));
-  }
   // Reused across calls on a thread, as the rule chain's buffers. Reached once
   // per text: each use of a thread_local with a destructor goes through its
   // initialization check, which cost more than the scan on short texts.
@@ -291,6 +272,9 @@ class WordStarts {
   }
   size_t n_;
   std::vector<uint64_t>& bits_;
+  const uint64_t* data_;  // bits_'s, in registers while next() walks
+  size_t words_, k_ = 0;
+  uint64_t left_;  // bits of word k_ not yet returned
 };
 
 bool replace_wrep(std::string_view t, std::string& out) {
@@ -300,10 +284,11 @@ bool replace_wrep(std::string_view t, std::string& out) {
   // whole non-word run can work: a shorter group would have to repeat starting
   // at a non-word character, but it starts with a word character.
   size_t copied = 0;  // t[copied:] not yet in out
-  const WordStarts starts(t);
-  // i: a word start (a \w after a \W or the start of the text), or the end.
-  for (size_t i = starts.next(0); i < t.size();) {
-    const size_t se = starts.next(i + 1);  // the next word start ends this word's non-word run
+  WordStarts starts(t);
+  // i: a word start (a \w after a \W or the start of the text), or the end;
+  // starts.next() gives the one after i.
+  for (size_t i = starts.next(); i < t.size();) {
+    const size_t se = starts.next();  // the next word start ends this word's non-word run
     if (se == t.size()) break;  // no word after the separator: nothing can repeat
     if (t[se] != t[i]) {  // the next word differs at once: the common case
       i = se;
@@ -324,7 +309,8 @@ bool replace_wrep(std::string_view t, std::string& out) {
     copied = p;
     // The engine resumes at p; t[p-1] ends a group, so it is \W and the next
     // word start is the next \w.
-    i = starts.next(p);
+    starts.seek(p);
+    i = starts.next();
   }
   if (copied == 0) return false;
   out.append(t.substr(copied));
@@ -429,17 +415,27 @@ std::string rm_useless_spaces(std::string_view t) {
   return run_rule(t, [](std::string_view in, std::string& out) { return rm_useless_spaces(in, out); });
 }
 
-// Each rule runs only when the screen says it could change the text; a rule
-// that did change it is followed by a new screen (rare: most texts pass
-// through all five unchanged and are copied once).
+// A short text (a sentence, a line) is screened first and each rule runs
+// only when the screen says it could change it; a rule that did change it is
+// followed by a new screen. Most short texts pass through all five unchanged
+// and are copied once: the rules' costs per call had outweighed the text's.
+// A long text (an article, a review) nearly always needs some of the rules,
+// and screening it was one more pass over it: all the rules run on it.
+namespace {
+RuleScreen screen_if_short(std::string_view t) {
+  constexpr size_t kScreenedMax = 256;  // bytes
+  return t.size() <= kScreenedMax ? screen_rules(t) : RuleScreen{true, true, true, true};
+}
+}  // namespace
+
 void apply_pre_rules(std::string_view t, std::string& out) {
   RuleChain chain(t);
-  RuleScreen screen = screen_rules(t);
-  if ((screen.html || screen.double_space) && fix_html_rules(chain)) screen = screen_rules(chain.text());
+  RuleScreen screen = screen_if_short(t);
+  if ((screen.html || screen.double_space) && fix_html_rules(chain)) screen = screen_if_short(chain.text());
   if (screen.repeat && chain.apply([](std::string_view in, std::string& o) { return replace_rep(in, o); }))
-    screen = screen_rules(chain.text());
+    screen = screen_if_short(chain.text());
   if (chain.apply([](std::string_view in, std::string& o) { return replace_wrep(in, o); }))
-    screen = screen_rules(chain.text());
+    screen = screen_if_short(chain.text());
   if (screen.spaced || screen.double_space)
     spaced_and_collapsed(chain.text(), out);
   else

@@ -3,35 +3,24 @@
 #include <cstdint>
 #include <cstring>
 
+#include "text/byte_lanes.h"
+
 namespace parlance {
 namespace {
 
-// GCC/Clang vector extensions: SSE2 on x86-64, NEON on ARM, plain code
-// elsewhere. A comparison gives 0 or -1 per lane.
-typedef uint8_t Bytes16 __attribute__((vector_size(16)));
-typedef int8_t Lanes16 __attribute__((vector_size(16)));
-
-inline Bytes16 load16(const char* p) {
-  Bytes16 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-inline bool any_lane(Lanes16 m) {
-  uint64_t half[2];
-  std::memcpy(half, &m, sizeof half);
-  return (half[0] | half[1]) != 0;
-}
+using lanes::Bytes16;
+using lanes::load16;
+using lanes::Mask16;
 
 // Lane j of a step at p looks at bytes p+j .. p+j+5.
 constexpr size_t kReach = 5;
 
 struct Accumulated {
-  Lanes16 html{}, double_space{}, spaced{}, repeat{};
+  Mask16 html{}, double_space{}, spaced{}, repeat{};
 
   void step(const char* p) {
     const Bytes16 a = load16(p), b = load16(p + 1), c = load16(p + 2), d = load16(p + 3);
-    const Lanes16 space = a == ' ';
+    const Mask16 space = a == ' ';
     html |= (a == '#') | (a == ';') | (a == '\\') | (a == '<') | (a == '@') | (a == '&');
     double_space |= space & (b == ' ');
     spaced |= (a == '/') | (a == '#') | (a == '\n');
@@ -39,9 +28,9 @@ struct Accumulated {
     // four equal bytes. A 2-byte one (é) is XYXYXYXY: ask for its first two
     // copies. A 3-byte one (…, CJK) asks for two copies of its 3 bytes; a
     // 4-byte one (emoji) is sent to the rule whenever its lead byte occurs.
-    const Lanes16 ascii_run = (a == b) & (b == c) & (c == d) & ~space;
-    const Lanes16 two_byte = (a >= 0xC0) & (a == c) & (b == d);
-    const Lanes16 three_byte = (a >= 0xE0) & (a == d) & (b == load16(p + 4)) & (c == load16(p + 5));
+    const Mask16 ascii_run = (a == b) & (b == c) & (c == d) & ~space;
+    const Mask16 two_byte = (a >= 0xC0) & (a == c) & (b == d);
+    const Mask16 three_byte = (a >= 0xE0) & (a == d) & (b == load16(p + 4)) & (c == load16(p + 5));
     repeat |= ascii_run | two_byte | three_byte | (a >= 0xF0);
   }
 };
@@ -63,7 +52,7 @@ RuleScreen screen_rules(std::string_view t) {
     std::memcpy(tail, s + p, n - p);
     for (size_t q = 0; q < n - p; q += 16) acc.step(tail + q);
   }
-  return {any_lane(acc.html), any_lane(acc.double_space), any_lane(acc.spaced), any_lane(acc.repeat)};
+  return {lanes::any(acc.html), lanes::any(acc.double_space), lanes::any(acc.spaced), lanes::any(acc.repeat)};
 }
 
 }  // namespace parlance

@@ -17,7 +17,7 @@ struct RuleScreen {
   bool repeat = false;        // maybe four equal characters in a row: replace_rep
 };
 
-// 16 bytes per step with the compiler's portable vector types.
+// 16 bytes per step (text/byte_lanes.h).
 RuleScreen screen_rules(std::string_view t);
 
 }  // namespace parlance

@@ -35,6 +35,9 @@ class WordPieces {
     const auto* p = reinterpret_cast<const unsigned char*>(text_.data());
     size_t len;
     while (pos_ < n) {
+      // The one space between two chunks (most pieces follow one): dropped
+      // without the run scan below, when a plain ASCII byte follows it.
+      if (p[pos_] == ' ' && any_ && pos_ + 1 < n && p[pos_ + 1] > ' ' && p[pos_ + 1] < 0x80) ++pos_;
       size_t start = pos_;
       const bool ws = space_at(pos_, &len);
       pos_ += len;

@@ -2,7 +2,8 @@
 # rules_match_python_on_tricky_text.sh DUMP_BIN WORKDIR: each fastai pre-rule
 # in C++ equals the Python (re/html) reference byte for byte on 4,000 seeded
 # random strings built to hit the rules' edges: repeated words and characters
-# (ASCII, accented, CJK, digits, underscores), separators of every kind,
+# (ASCII, accented, CJK, digits, underscores, letters and digits of
+# U+0080..U+00BF, emoji), separators of every kind,
 # runs of spaces, newlines, slashes, hashes, HTML entities and escapes, and
 # text ending mid-pattern. The word-at-a-time scans live or die here.
 set -euo pipefail
@@ -11,7 +12,8 @@ mkdir -p "$work"
 /usr/bin/python3 - > "$work/cases.jsonl" <<'PY'
 import json, random
 rng = random.Random(1234)
-words = ['go', 'la', 'a', 'The', 'the', 'ça', 'été', 'x_1', '_', '9', '12', 'ÉTÉ', '日本', 'don', 't', 'word']
+words = ['go', 'la', 'a', 'The', 'the', 'ça', 'été', 'x_1', '_', '9', '12', 'ÉTÉ', '日本', 'don', 't', 'word',
+         'zZ', 'ª', 'x²', 'µm', '😀', 'Ωz']
 seps = [' ', '  ', '-', ', ', '!', '!!!!', '\n', ' \n ', '/', '#', 'é', '’', '.', '...', '\t', ' @-@ ', '&amp;',
         '#39;', '<br />', '\\n', '\\', 'quot;', '&#x41;', '\u00a0', '  \n\n  ']
 for _ in range(4000):
