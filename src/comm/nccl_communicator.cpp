@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <deque>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -13,6 +15,7 @@
 #include <c10/cuda/CUDAStream.h>
 #endif
 
+#include "comm/collective_watchdog.h"
 #include "comm/mpi_world.h"
 
 namespace parlance {
@@ -86,6 +89,73 @@ class NcclWork : public CommWork {
   torch::Tensor t_;  // keeps the buffer alive until the collective is done
 };
 
+// The communicator's collectives queued and not yet seen complete, oldest
+// first, for the watchdog's thread (PendingDeviceWork). Each has an event of
+// its own, recorded after it on the communicator's stream. Entries are added
+// on whichever thread queues (autograd's, for gradient buckets) and dropped
+// by the watchdog as their events complete. Never deleted: the watchdog may
+// hold it until the process ends (one per communicator).
+class NcclPending : public PendingDeviceWork {
+ public:
+  NcclPending(ncclComm_t comm, int device) : comm_(comm), device_(device) {}
+  void queued(cudaStream_t stream, const char* what) {
+    cudaEvent_t e;
+    PARLANCE_CUDA_CHECK(cudaEventCreateWithFlags(&e, cudaEventDisableTiming));
+    PARLANCE_CUDA_CHECK(cudaEventRecord(e, stream));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (comm_) q_.push_back({e, watchdog_now_ms(), what});
+  }
+  bool oldest(int64_t* queued_ms, const char** what) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    cudaSetDevice(device_);  // the events' device, on the watchdog's thread
+    while (!q_.empty()) {
+      const cudaError_t e = cudaEventQuery(q_.front().done);
+      if (e == cudaErrorNotReady) {
+        (void)cudaGetLastError();  // not an error: clear it from this thread's state
+        *queued_ms = q_.front().queued_ms;
+        *what = q_.front().what;
+        return true;
+      }
+      cudaEventDestroy(q_.front().done);  // complete (a CUDA failure shows at the next checked call)
+      q_.pop_front();
+    }
+    return false;
+  }
+  std::string async_error() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ncclResult_t async = ncclSuccess;
+    if (!comm_ || ncclCommGetAsyncError(comm_, &async) != ncclSuccess || async == ncclSuccess) return "";
+    return std::string("NCCL: ") + ncclGetErrorString(async);
+  }
+  void abort() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (comm_) ncclCommAbort(comm_);
+    comm_ = nullptr;
+  }
+  // The communicator is being destroyed: nothing more to watch.
+  void close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    comm_ = nullptr;
+    for (const auto& w : q_) cudaEventDestroy(w.done);
+    q_.clear();
+  }
+  bool closed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return comm_ == nullptr;
+  }
+
+ private:
+  struct Work {
+    cudaEvent_t done;
+    int64_t queued_ms;
+    const char* what;
+  };
+  std::mutex mu_;
+  ncclComm_t comm_;
+  int device_;
+  std::deque<Work> q_;
+};
+
 class DoneWork : public CommWork {
  public:
   void wait() override {}
@@ -107,10 +177,15 @@ class NcclCommunicator : public Communicator {
     MPI_Bcast(&id, sizeof id, MPI_BYTE, 0, MPI_COMM_WORLD);
     PARLANCE_NCCL_CHECK(ncclCommInitRank(&comm_, size_, id, rank_));
     PARLANCE_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    pending_ = new NcclPending(comm_, device_);
+    watch_device_work(pending_);
   }
   ~NcclCommunicator() override {
+    watch_device_work(nullptr);
+    const bool aborted = pending_->closed();  // by the watchdog, on its way to ending the job
+    pending_->close();
     if (stream_) cudaStreamDestroy(stream_);
-    if (comm_) ncclCommDestroy(comm_);
+    if (comm_ && !aborted) ncclCommDestroy(comm_);
   }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
@@ -129,6 +204,7 @@ class NcclCommunicator : public Communicator {
     PARLANCE_NCCL_CHECK(ncclAllReduce(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t),
                                       op == ReduceOp::Avg ? ncclAvg : ncclSum, comm_, stream_));
     PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    pending_->queued(stream_, "an NCCL allreduce (gradients or metrics)");
     return std::make_unique<NcclWork>(comm_, done, t);
   }
 
@@ -144,6 +220,7 @@ class NcclCommunicator : public Communicator {
     PARLANCE_NCCL_CHECK(ncclBroadcast(t.data_ptr(), t.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), root,
                                       comm_, stream_));
     PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    pending_->queued(stream_, "an NCCL broadcast");
     NcclWork(comm_, done, t).wait();
   }
 
@@ -157,6 +234,7 @@ class NcclCommunicator : public Communicator {
     PARLANCE_NCCL_CHECK(
         ncclAllGather(t.data_ptr(), out.data_ptr(), static_cast<size_t>(t.numel()), nccl_type(t), comm_, stream_));
     PARLANCE_CUDA_CHECK(cudaEventRecord(done, stream_));
+    pending_->queued(stream_, "an NCCL allgather");
     NcclWork(comm_, done, out).wait();
     return out;
   }
@@ -190,6 +268,7 @@ class NcclCommunicator : public Communicator {
   int rank_ = 0, size_ = 1, local_rank_ = 0, device_ = 0;
   ncclComm_t comm_ = nullptr;
   cudaStream_t stream_ = nullptr;
+  NcclPending* pending_ = nullptr;  // not owned: outlives the communicator (see NcclPending)
 };
 
 }  // namespace
