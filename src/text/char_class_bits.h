@@ -1,7 +1,7 @@
 #pragma once
 // One bit per byte of a text, set when the character the byte belongs to is
-// in a class (\w, whitespace): what the word-start scan of replace_wrep and
-// the whitespace split of the tokenizer walk instead of decoding byte by byte.
+// in a class (\w, for the word starts replace_wrep walks), instead of
+// decoding the text character by character.
 //
 // 16 bytes per step: ASCII bytes by a lane test, non-ASCII characters by
 // decoding the ones whose lead byte (0xC0 and up) is in the step and marking
@@ -44,14 +44,10 @@ void mark_char_class(std::string_view t, AsciiLanes ascii_lanes, InClass in_clas
   }
 }
 
-// Python's ASCII \w ([A-Za-z0-9_]) and whitespace (str.isspace: ' ', \t..\r,
-// \x1c..\x1f) as lane tests.
+// Python's ASCII \w ([A-Za-z0-9_]) as a lane test.
 inline lanes::Mask16 ascii_word_lanes(lanes::Bytes16 a) {
   return (static_cast<lanes::Bytes16>((a | 0x20) - 'a') < 26) | (static_cast<lanes::Bytes16>(a - '0') < 10) |
          (a == '_');
-}
-inline lanes::Mask16 ascii_space_lanes(lanes::Bytes16 a) {
-  return (a == ' ') | (static_cast<lanes::Bytes16>(a - 0x09) < 5) | (static_cast<lanes::Bytes16>(a - 0x1C) < 4);
 }
 
 }  // namespace parlance

@@ -24,10 +24,11 @@ struct Accumulated {
     html |= (a == '#') | (a == ';') | (a == '\\') | (a == '<') | (a == '@') | (a == '&');
     double_space |= space & (b == ' ');
     spaced |= (a == '/') | (a == '#') | (a == '\n');
-    // replace_rep wants one non-space character four times. An ASCII one is
-    // four equal bytes. A 2-byte one (é) is XYXYXYXY: ask for its first two
-    // copies. A 3-byte one (…, CJK) asks for two copies of its 3 bytes; a
-    // 4-byte one (emoji) is sent to the rule whenever its lead byte occurs.
+    // replace_rep wants one non-space character four times. A 1-byte one
+    // (ASCII, or a stray byte of broken UTF-8) is four equal bytes. A 2-byte
+    // one (é) is XYXYXYXY: ask for its first two copies. A 3-byte one (…,
+    // CJK) asks for two copies of its 3 bytes; a 4-byte one (emoji) is sent
+    // to the rule whenever its lead byte occurs.
     const Mask16 ascii_run = (a == b) & (b == c) & (c == d) & ~space;
     const Mask16 two_byte = (a >= 0xC0) & (a == c) & (b == d);
     const Mask16 three_byte = (a >= 0xE0) & (a == d) & (b == load16(p + 4)) & (c == load16(p + 5));
@@ -44,7 +45,7 @@ RuleScreen screen_rules(std::string_view t) {
   size_t p = 0;
   for (; p + 16 + kReach <= n; p += 16) acc.step(s + p);
   if (p < n) {
-    // The last bytes (at most 16 + kReach), then bytes that cannot flag
+    // The last bytes (fewer than 16 + kReach), then bytes that cannot flag
     // anything: continuation bytes (0x80..0xBF), each unlike the others, so
     // no lane that reaches past the text sees a character, a space or a run.
     char tail[2 * 16 + kReach];
