@@ -45,6 +45,8 @@ const std::unordered_set<std::string_view>& french_special_cases() {
 }
 
 bool is_fastai_special(std::string_view s) {
+  // Every special is "xx" and 2 to 4 letters: most chunks fail at once.
+  if (s.size() < 4 || s.size() > 6 || s[0] != 'x' || s[1] != 'x') return false;
   for (const auto& t : tok::kSpecials)
     if (s == t) return true;
   return false;
@@ -347,8 +349,11 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
   bool url = false;
   // spaCy's _split_affixes: peel one prefix and one suffix per round, stopping
   // as soon as what is left is a special case or a URL.
+  // `checked`: s was found no special case at the end of the last round
+  // (spaCy asks again at the top of the next; the answer cannot differ).
+  bool checked = false;
   for (size_t last = std::string_view::npos; !s.empty() && s.size() != last;) {
-    if ((pieces = special(s))) break;
+    if (!checked && (pieces = special(s))) break;
     if ((url = is_url_or_email(s))) break;
     last = s.size();
     size_t pre = prefix_len(s);
@@ -375,6 +380,7 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
       s = s.substr(0, s.size() - suf);
     }
     if (!s.empty() && (pieces = special(s))) break;
+    checked = true;
   }
   for (auto p : prefixes) out.push_back(p);
   if (!s.empty()) {
