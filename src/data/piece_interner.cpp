@@ -112,7 +112,7 @@ void PieceInterner::learn(const Pending& p, size_t empty_slot, bool counted, std
   if (p.piece.text.size() <= UINT16_MAX && n <= UINT16_MAX) remember(empty_slot, p, ids.data() + first, n);
 }
 
-const PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* empty_slot) const {
+inline const PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* empty_slot) const {
   const std::string_view key = p.piece.text;
   const size_t mask = slots_.size() - 1;
   for (size_t i = p.hash & mask;; i = (i + 1) & mask) {
