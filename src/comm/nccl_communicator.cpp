@@ -132,16 +132,16 @@ class NcclPending : public PendingDeviceWork {
     if (comm_) ncclCommAbort(comm_);
     comm_ = nullptr;
   }
-  // The communicator is being destroyed: nothing more to watch.
-  void close() {
+  // The communicator is being destroyed: nothing more to watch. True when
+  // the watchdog had aborted the communicator first (it is then on its way
+  // to ending the job, and the communicator must not be destroyed as well).
+  bool close() {
     std::lock_guard<std::mutex> lock(mu_);
+    const bool aborted = comm_ == nullptr;
     comm_ = nullptr;
     for (const auto& w : q_) cudaEventDestroy(w.done);
     q_.clear();
-  }
-  bool closed() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return comm_ == nullptr;
+    return aborted;
   }
 
  private:
@@ -182,8 +182,7 @@ class NcclCommunicator : public Communicator {
   }
   ~NcclCommunicator() override {
     watch_device_work(nullptr);
-    const bool aborted = pending_->closed();  // by the watchdog, on its way to ending the job
-    pending_->close();
+    const bool aborted = pending_->close();
     if (stream_) cudaStreamDestroy(stream_);
     if (comm_ && !aborted) ncclCommDestroy(comm_);
   }

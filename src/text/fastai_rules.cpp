@@ -119,13 +119,12 @@ class RuleChain {
 };
 thread_local std::string RuleChain::buf_[2];
 
-// Which of the characters fix_html searches for occur in `t`, one bit per
-// character (kHtmlBit): one pass over a short text instead of a memchr per rule.
+// Which of the characters fix_html searches for occur in `t`, bit i for
+// kFixHtmlChars[i]: one pass over a short text instead of a memchr per rule.
 struct HtmlCharBits {
   uint8_t bit[256] = {};
   constexpr HtmlCharBits() {
-    const char chars[] = {'#', ';', '\\', '<', '@', '&'};
-    for (size_t i = 0; i < sizeof chars; ++i) bit[static_cast<unsigned char>(chars[i])] = static_cast<uint8_t>(1u << i);
+    for (unsigned i = 0; i < kFixHtmlCharCount; ++i) bit[static_cast<unsigned char>(kFixHtmlChars[i])] = static_cast<uint8_t>(1u << i);
   }
 };
 constexpr HtmlCharBits kHtmlBit{};
@@ -133,15 +132,14 @@ constexpr HtmlCharBits kHtmlBit{};
 unsigned html_chars_in(std::string_view t) {
   // 16 bytes per step, one lane mask per character (long texts: articles,
   // reviews); the bytes after the last step one at a time.
-  lanes::Mask16 hash{}, semicolon{}, backslash{}, less{}, at{}, amp{};
+  lanes::Mask16 found[kFixHtmlCharCount] = {};
   size_t p = 0;
   for (; p + 16 <= t.size(); p += 16) {
     const lanes::Bytes16 a = lanes::load16(t.data() + p);
-    hash |= a == '#', semicolon |= a == ';', backslash |= a == '\\', less |= a == '<', at |= a == '@', amp |= a == '&';
+    for (unsigned i = 0; i < kFixHtmlCharCount; ++i) found[i] |= a == kFixHtmlChars[i];
   }
   unsigned seen = 0;
-  const lanes::Mask16 found[] = {hash, semicolon, backslash, less, at, amp};  // kHtmlBit's order
-  for (unsigned i = 0; i < 6; ++i) seen |= lanes::any(found[i]) ? 1u << i : 0;
+  for (unsigned i = 0; i < kFixHtmlCharCount; ++i) seen |= lanes::any(found[i]) ? 1u << i : 0;
   for (; p < t.size(); ++p) seen |= kHtmlBit.bit[static_cast<unsigned char>(t[p])];
   return seen;
 }

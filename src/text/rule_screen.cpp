@@ -21,7 +21,7 @@ struct Accumulated {
   void step(const char* p) {
     const Bytes16 a = load16(p), b = load16(p + 1), c = load16(p + 2), d = load16(p + 3);
     const Mask16 space = a == ' ';
-    html |= (a == '#') | (a == ';') | (a == '\\') | (a == '<') | (a == '@') | (a == '&');
+    for (char c : kFixHtmlChars) html |= a == c;
     double_space |= space & (b == ' ');
     spaced |= (a == '/') | (a == '#') | (a == '\n');
     // replace_rep wants one non-space character four times. A 1-byte one

@@ -10,8 +10,14 @@
 
 namespace parlance {
 
+// The characters fix_html's replacements search for (each replacement has
+// one of them at a known offset): the screen, fix_html's own pre-scan and
+// its per-rule skip all read this one list.
+constexpr char kFixHtmlChars[] = {'#', ';', '\\', '<', '@', '&'};
+constexpr unsigned kFixHtmlCharCount = sizeof kFixHtmlChars;
+
 struct RuleScreen {
-  bool html = false;          // one of '#' ';' '\\' '<' '@' '&': fix_html's replacements
+  bool html = false;          // one of kFixHtmlChars: fix_html's replacements
   bool double_space = false;  // "  ": rm_useless_spaces
   bool spaced = false;        // '/', '#' or '\n': spec_add_spaces
   bool repeat = false;        // maybe four equal characters in a row: replace_rep
