@@ -1,25 +1,20 @@
 #pragma once
-// Subcommands of the `parlance` binary. Each registers its options on the
-// CLI11 app and returns the function to run once arguments are parsed.
+// Subcommands of `parlance`. Each registers its options on the CLI11 app and
+// returns the function to run once arguments are parsed. The data commands
+// (cli/data_commands.h) need no LibTorch; the model commands declared here do.
 #include <CLI/CLI.hpp>
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "cli/data_commands.h"
 #include "train/checkpoint.h"
 
 namespace parlance::cli {
 
-using Command = std::function<int()>;
-
-Command add_prep(CLI::App& app);
-Command add_inspect(CLI::App& app);
-Command add_demo_data(CLI::App& app);
 Command add_train(CLI::App& app);
 Command add_lr_find(CLI::App& app);
 Command add_eval(CLI::App& app);
 Command add_generate(CLI::App& app);
-Command add_plot(CLI::App& app);
 Command add_import_weights(CLI::App& app);
 Command add_export_weights(CLI::App& app);
 Command add_predict(CLI::App& app);

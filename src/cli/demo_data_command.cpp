@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "cli/commands.h"
+#include "cli/data_commands.h"
 #include "data/human_numbers.h"
 #include "comm/mpi_world.h"
 

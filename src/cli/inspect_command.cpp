@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "cli/commands.h"
+#include "cli/data_commands.h"
 #include "data/h5_file.h"
 #include "data/prepared_dataset.h"
 #include "comm/mpi_world.h"

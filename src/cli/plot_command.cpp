@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/commands.h"
+#include "cli/data_commands.h"
 #include "comm/mpi_world.h"
 #include "plot/line_chart.h"
 #include "plot/training_curves.h"

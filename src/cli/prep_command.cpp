@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/commands.h"
+#include "cli/data_commands.h"
 #include "cli/progress_bar.h"
 #include "data/prep_pipeline.h"
 #include "comm/mpi_world.h"

@@ -1,0 +1,34 @@
+// parlance-torch: every subcommand, the ones that train and run models on
+// LibTorch included. Users run `parlance`, which hands these commands over
+// to this binary (cli/parlance_main.cpp); it answers --help and --version
+// for the whole tool too.
+#include "cli/commands.h"
+#include "cli/run_cli.h"
+#include "train/device_choice.h"
+#include "train/warn_once.h"
+
+int main(int argc, char** argv) {
+  using namespace parlance::cli;
+  std::vector<Subcommand> all = data_subcommands();
+  const std::vector<Subcommand> models = {
+      {"train", "train a language model, classifier or translator data-parallel (run under mpirun for N ranks)",
+       add_train},
+      {"lr-find", "sweep the learning rate exponentially and plot the loss", add_lr_find},
+      {"eval",
+       "a trained model on a split: LM perplexity and accuracy, a classifier's (or ensemble's) accuracy, per-class "
+       "F1 and confusion matrix, or a translator's loss, accuracy and BLEU (greedy and beam)",
+       add_eval},
+      {"generate", "continue a prompt with a trained language model", add_generate},
+      {"import-weights", "fastai v1 / awd-lstm-lm language-model weights into a run folder", add_import_weights},
+      {"export-weights", "a run's AWD-LSTM as a fastai v1 state dict and itos", add_export_weights},
+      {"predict", "class and class probabilities of documents from a trained classifier (or an ensemble)",
+       add_predict},
+      {"translate", "translate sentences with a trained translator (greedy or beam search; attention as SVG)",
+       add_translate},
+  };
+  all.insert(all.end(), models.begin(), models.end());
+  CliHooks hooks;
+  hooks.on_start = [](int rank) { parlance::show_each_libtorch_warning_once(rank); };
+  hooks.version = [] { return std::string("parlance ") + PARLANCE_VERSION + " (" + parlance::devices_summary() + ")"; };
+  return run_cli(argc, argv, all, hooks);
+}
