@@ -39,12 +39,24 @@ int local_size() { return node_rank_and_size().second; }
 
 namespace {
 int provided_level = MPI_THREAD_SINGLE;
+
+// No launcher (mpirun, srun, a SLURM batch step) set up this process.
+bool started_alone() {
+  for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE", "SLURM_PROCID"})
+    if (std::getenv(var)) return false;
+  return true;
+}
 }  // namespace
 
 // SERIALIZED, not FUNNELED: on CUDA, autograd runs gradient hooks on its own
 // device thread, so the reducer starts bucket allreduces from there while the
 // main thread is blocked in backward() (one thread in MPI at a time).
 World::World(int* argc, char*** argv) {
+  // A process started alone has no peer to reach, yet Open MPI's cm PML
+  // spends ~0.2 s probing for Omni-Path and libfabric adapters before the
+  // ob1 PML it picks anyway (half of a data command's start-up). A user's own
+  // OMPI_MCA_pml stands; launch/mpirun does the same for its ranks.
+  if (started_alone()) setenv("OMPI_MCA_pml", "^cm", /*overwrite=*/0);
   PARLANCE_MPI_CHECK(MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided_level));
 }
 

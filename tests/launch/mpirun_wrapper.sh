@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mpirun_wrapper.sh: launch/mpirun passes on what matters and only that —
 # a rank's crash is still reported, exit statuses come through, and TERM sent
-# to the wrapper reaches the ranks (as it would reach plain mpirun).
+# to the wrapper reaches the ranks (as it would reach plain mpirun), and
+# ranks do not probe network adapters one machine never uses.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -58,4 +59,10 @@ term_reaches_both_ranks() {
   [ -e "$work/term.0" ] && [ -e "$work/term.1" ]
 }
 tries term_reaches_both_ranks
+
+# Ranks skip the cm PML's probing of network adapters, unless the user chose PMLs.
+pml=$("$root/launch/mpirun" 2 bash -c 'echo "[$OMPI_MCA_pml]"' | sort -u)
+[ "$pml" = "[^cm]" ] || fail "ranks got OMPI_MCA_pml=$pml, expected [^cm]"
+pml=$(OMPI_MCA_pml=ob1 "$root/launch/mpirun" 1 bash -c 'echo "[$OMPI_MCA_pml]"')
+[ "$pml" = "[ob1]" ] || fail "the user's OMPI_MCA_pml=ob1 reached the rank as $pml"
 echo "ok"
