@@ -9,7 +9,7 @@ import sys
 from collections import defaultdict
 
 LINE = re.compile(r'(\w+) (\d) (old|new) time\s+([\d.]+) s, ([\d.]+) MB/s total '
-                  r'\(tokenize ([\d.]+) s, vocabulary ([\d.]+) s, write ([\d.]+) s\)')
+                  r'\((?:unpack [\d.]+ s, )?(?:discover [\d.]+ s, )?tokenize ([\d.]+) s, vocabulary ([\d.]+) s, write ([\d.]+) s\)')
 runs = defaultdict(list)  # (kind, ranks, build) → [(MB/s, seconds, tokenize, vocabulary, write)]
 for line in open(sys.argv[1]):
     m = LINE.match(line)

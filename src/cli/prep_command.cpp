@@ -47,7 +47,8 @@ void print_summary(const PrepSummary& s, const std::string& vocab_from) {
   std::printf("%-14s %llu bytes\n", "repaired", static_cast<unsigned long long>(s.repaired_bytes));
   std::printf("%-14s %.2f s, %.1f MB/s total (", "time", s.seconds, static_cast<double>(s.total_bytes) / 1e6 / s.seconds);
   if (s.unpack_seconds > 0) std::printf("unpack %.2f s, ", s.unpack_seconds);
-  std::printf("tokenize %.2f s, vocabulary %.2f s, write %.2f s)\n", s.tokenize_seconds, s.vocab_seconds, s.write_seconds);
+  std::printf("discover %.2f s, tokenize %.2f s, vocabulary %.2f s, write %.2f s)\n", s.discover_seconds,
+              s.tokenize_seconds, s.vocab_seconds, s.write_seconds);
   for (size_t r = 0; r < s.rank_bytes.size(); ++r)
     std::printf("  rank %-3zu %10.1f MB in %7.2f s = %7.1f MB/s\n", r, static_cast<double>(s.rank_bytes[r]) / 1e6,
                 s.rank_seconds[r], static_cast<double>(s.rank_bytes[r]) / 1e6 / s.rank_seconds[r]);

@@ -477,6 +477,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   const ExpandedInputs expanded(recipe);
   const PrepConfig& cfg = expanded.config();
   sum.unpack_seconds = expanded.seconds();
+  const auto t_discover = Clock::now();
 
   // A. Every rank discovers the same corpus (the per-file opens divided among
   // them); bad paths and configs stop all ranks here.
@@ -510,6 +511,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   });
   sum.splits = corpus.splits;
   sum.total_bytes = corpus.total_bytes + corpus.tgt_size;  // parallel_files: both sides are read
+  sum.discover_seconds = seconds_since(t_discover);
 
   std::vector<std::unique_ptr<TextTokenizer>> tokenizers;
   for (size_t s = 0; s < nstreams; ++s) tokenizers.push_back(std::make_unique<TextTokenizer>(s == 0 ? cfg.tok : cfg.tok_tgt));

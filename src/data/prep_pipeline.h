@@ -30,7 +30,9 @@ struct PrepSummary {
   uint64_t repaired_bytes = 0, total_bytes = 0;
   double seconds = 0;
   double unpack_seconds = 0;  // compressed inputs unpacked first (0: none)
-  double tokenize_seconds = 0, vocab_seconds = 0, write_seconds = 0;  // rank 0's phases
+  // Rank 0's phases: listing the corpus and sizing its files (with the
+  // recipe checks), tokenizing its share, the vocabulary, the HDF5 write.
+  double discover_seconds = 0, tokenize_seconds = 0, vocab_seconds = 0, write_seconds = 0;
   std::vector<uint64_t> rank_bytes;
   std::vector<double> rank_seconds;
 };

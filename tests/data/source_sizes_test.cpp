@@ -51,6 +51,37 @@ TEST_F(SourceSizes, TheFirstUnreadableSourceInCorpusOrderIsTheAgreedError) {
   }
 }
 
+TEST_F(SourceSizes, SourcesAlternatingBetweenFoldersKeepTheirOwnSizes) {
+  // Each rank looks files up relative to the folder of the last one: a switch
+  // of folder at every source must not reuse the previous folder.
+  if (mpi::rank() == 0) {
+    fs::create_directories(fs::path(dir_) / "a"), fs::create_directories(fs::path(dir_) / "b");
+    for (int i = 0; i < 6; ++i) {
+      std::ofstream(fs::path(dir_) / "a" / ("f" + std::to_string(i))) << std::string(i, 'a');
+      std::ofstream(fs::path(dir_) / "b" / ("f" + std::to_string(i))) << std::string(100 + i, 'b');
+    }
+  }
+  mpi::barrier();
+  const auto sizes = sizes_across_ranks(corpus({"a/f0", "b/f1", "a/f2", "a/f3", "b/f4", "b/f5", "a/f5", "f1"}));
+  EXPECT_EQ(sizes, (std::vector<uint64_t>{0, 101, 2, 3, 104, 105, 5, 10}));
+}
+
+TEST_F(SourceSizes, AFolderOrAMissingFileAmongFilesIsNamed) {
+  if (mpi::rank() == 0) fs::create_directories(fs::path(dir_) / "sub");
+  mpi::barrier();
+  for (const auto& [names, expected] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"f1", "sub", "f2"}, "sub: is not a regular file"},
+           {{"f1", "f2", "nope", "f3"}, "nope: no such file or folder"},
+           {{"f1", "none/f1"}, "none/f1: no such file or folder"}}) {
+    try {
+      sizes_across_ranks(corpus(names));
+      ADD_FAILURE() << "no error for " << expected;
+    } catch (const AgreedError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_F(SourceSizes, FewerSourcesThanRanks) {
   const auto sizes = sizes_across_ranks(corpus({"f5"}));
   ASSERT_EQ(sizes.size(), 1u);
