@@ -290,8 +290,8 @@ namespace {
 // (cwd / p).lexically_normal(), as a string. The common case — no "." or ".."
 // component, no doubled or trailing slash — is string joining: provenance
 // names every file of a corpus, and aclImdb has 100,000.
-std::string absolute_normal(const fs::path& cwd, const std::string& p) {
-  const std::string joined = !p.empty() && p[0] == '/' ? p : cwd.string() + "/" + p;
+std::string absolute_normal(const std::string& cwd, const std::string& p) {
+  const std::string joined = !p.empty() && p[0] == '/' ? p : cwd + "/" + p;
   const bool normal = joined.find("/.") == std::string::npos && joined.find("//") == std::string::npos &&
                       joined.back() != '/';
   return normal ? joined : fs::path(joined).lexically_normal().string();

@@ -52,7 +52,7 @@ class ExpandedInputs {
   std::string input_origin_, input_root_;  // input_root_ (in scratch) stands for input_origin_
   std::string input_archive_top_;         // an archive's one top-level entry (input_root_ is it), else ""
   std::string tgt_origin_, tgt_root_;
-  std::filesystem::path cwd_ = std::filesystem::current_path();  // once: origin() runs per input file
+  std::string cwd_ = std::filesystem::current_path().string();  // once: origin() runs per input file
   bool input_is_archive_ = false, input_is_mirror_ = false;
   double seconds_ = 0;
 };

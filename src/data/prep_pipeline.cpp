@@ -427,6 +427,18 @@ TokenTable merge_tables(const TokenTable& local) {
 // Attributes on "/": enough to know what produced the file and from what.
 // Input paths as the user knows them (an archive member as "ARCHIVE:MEMBER"); bytes
 // and hashes are of what prep read (a compressed file's or member's unpacked bytes).
+// `s` as a JSON string, exactly as nlohmann's dump() writes it: printable
+// ASCII without '"' or '\\' (nearly every path) is only quoted; anything else
+// goes through nlohmann (escapes, UTF-8 checks). dump() cost ~2,400
+// instructions a path, and a folder corpus has tens of thousands.
+void append_json_string(std::string& out, const std::string& s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7E && c != '"' && c != '\\'; });
+  if (plain)
+    out.append(1, '"').append(s).append(1, '"');
+  else
+    out.append(nlohmann::json(s).dump());
+}
+
 void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
                       const std::vector<uint64_t>& hashes, const ExpandedInputs& expanded) {
   // [{"bytes":N,"path":"…","xxh64":"…"}, …] as nlohmann's dump() writes it
@@ -436,7 +448,8 @@ void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, co
   auto add_input = [&](const std::string& path, uint64_t bytes, uint64_t hash) {
     if (inputs.size() > 1) inputs += ',';
     inputs.append("{\"bytes\":").append(std::to_string(bytes)).append(",\"path\":");
-    inputs.append(nlohmann::json(expanded.origin(path)).dump()).append(",\"xxh64\":\"").append(hex64(hash)).append("\"}");
+    append_json_string(inputs, expanded.origin(path));
+    inputs.append(",\"xxh64\":\"").append(hex64(hash)).append("\"}");
   };
   for (size_t i = 0; i < corpus.sources.size(); ++i) add_input(corpus.sources[i].path, corpus.sources[i].size, hashes[i]);
   if (!corpus.tgt_path.empty()) add_input(corpus.tgt_path, corpus.tgt_size, hashes.back());

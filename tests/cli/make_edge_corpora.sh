@@ -25,6 +25,11 @@ for i in $(seq 1 300); do
   echo "Unlabelled text $i" > "$dir/tree/unsup/$i.txt"
 done
 : > "$dir/tree/train/pos/empty.txt"
+# Names JSON must escape in the provenance (quote, backslash, tab) or keep as
+# UTF-8 (é): check_outputs.py finds each file again by the recorded path.
+for name in 'quote"d' 'back\slash' "$(printf 'tab\tname')" 'café'; do
+  echo "A review filed under an awkward name: $name" > "$dir/tree/train/pos/$name.txt"
+done
 # Text with invalid UTF-8 sprinkled in and no trailing newline.
 {
   for i in $(seq 1 3000); do
