@@ -1,7 +1,8 @@
 #pragma once
 // The subcommands that work on data and run logs only: they need neither
 // LibTorch nor a device, so the `parlance` front binary runs them itself and
-// starts in a fraction of a second (cli/subcommand_table.h).
+// starts in a fraction of a second (cli/parlance_main.cpp; the list of them is
+// data_subcommands() in cli/run_cli.h).
 #include <CLI/CLI.hpp>
 #include <functional>
 

@@ -424,9 +424,6 @@ TokenTable merge_tables(const TokenTable& local) {
   return global;
 }
 
-// Attributes on "/": enough to know what produced the file and from what.
-// Input paths as the user knows them (an archive member as "ARCHIVE:MEMBER"); bytes
-// and hashes are of what prep read (a compressed file's or member's unpacked bytes).
 // `s` as a JSON string, exactly as nlohmann's dump() writes it: printable
 // ASCII without '"' or '\\' (nearly every path) is only quoted; anything else
 // goes through nlohmann (escapes, UTF-8 checks). dump() cost ~2,400
@@ -439,6 +436,9 @@ void append_json_string(std::string& out, const std::string& s) {
     out.append(nlohmann::json(s).dump());
 }
 
+// Attributes on "/": enough to know what produced the file and from what.
+// Input paths as the user knows them (an archive member as "ARCHIVE:MEMBER"); bytes
+// and hashes are of what prep read (a compressed file's or member's unpacked bytes).
 void write_provenance(H5File& f, const PrepConfig& cfg, const Corpus& corpus, const PrepSummary& sum, int world,
                       const std::vector<uint64_t>& hashes, const ExpandedInputs& expanded) {
   // [{"bytes":N,"path":"…","xxh64":"…"}, …] as nlohmann's dump() writes it

@@ -18,7 +18,7 @@ namespace {
 // the one wording of its errors.
 class FolderSizer {
  public:
-  FolderSizer() : root_(geteuid() == 0) {}
+  FolderSizer() : euid_(geteuid()) {}
   ~FolderSizer() { close_folder(); }
   FolderSizer(const FolderSizer&) = delete;
   FolderSizer& operator=(const FolderSizer&) = delete;
@@ -40,8 +40,8 @@ class FolderSizer {
 
  private:
   bool may_read(const struct stat& st) const {
-    if (root_) return true;
-    if (st.st_uid == geteuid()) return st.st_mode & S_IRUSR;
+    if (euid_ == 0) return true;
+    if (st.st_uid == euid_) return st.st_mode & S_IRUSR;
     // Readable whether or not we are in its group; otherwise open() decides.
     return (st.st_mode & (S_IRGRP | S_IROTH)) == (S_IRGRP | S_IROTH);
   }
@@ -49,7 +49,7 @@ class FolderSizer {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
-  const bool root_;
+  const uid_t euid_;  // asked once, not per file
   std::string folder_;
   int fd_ = -1;
 };
