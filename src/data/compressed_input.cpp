@@ -39,7 +39,7 @@ std::string without_compressed_suffix(const std::string& name) {
 bool folder_has_compressed(const fs::path& dir) {
   std::vector<DirEntry> entries;
   try {
-    entries = list_dir(dir.native());
+    entries = list_dir(dir.native(), DirOrder::AsStored);
   } catch (const UserError&) {
     return false;
   }
@@ -291,9 +291,12 @@ namespace {
 // component, no doubled or trailing slash — is string joining: provenance
 // names every file of a corpus, and aclImdb has 100,000.
 std::string absolute_normal(const std::string& cwd, const std::string& p) {
-  const std::string joined = !p.empty() && p[0] == '/' ? p : cwd + "/" + p;
-  const bool normal = joined.find("/.") == std::string::npos && joined.find("//") == std::string::npos &&
-                      joined.back() != '/';
+  std::string joined;
+  if (p.empty() || p[0] != '/') joined.reserve(cwd.size() + 1 + p.size()), joined.append(cwd).append(1, '/');
+  joined.append(p);
+  bool normal = joined.back() != '/';
+  for (size_t i = 0; normal && i + 1 < joined.size(); ++i)
+    normal = !(joined[i] == '/' && (joined[i + 1] == '.' || joined[i + 1] == '/'));
   return normal ? joined : fs::path(joined).lexically_normal().string();
 }
 

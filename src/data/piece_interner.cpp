@@ -1,5 +1,6 @@
 #include "data/piece_interner.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -54,9 +55,12 @@ inline uint64_t piece_hash(std::string_view s, uint64_t head) {
 }
 }  // namespace
 
-PieceInterner::PieceInterner(const TextTokenizer& tok, TokenTable& table, size_t budget_bytes)
-    : tok_(tok), table_(table), budget_(budget_bytes) {
+PieceInterner::PieceInterner(const TextTokenizer& tok, TokenTable& table, size_t budget_bytes, uint32_t flush_every)
+    : tok_(tok), table_(table), budget_(budget_bytes), flush_every_(flush_every), flush_left_(flush_every) {
   if (!tok.tokenizes_by_piece()) throw std::logic_error("PieceInterner needs a tokenizer that works piece by piece");
+  // A slot keeps 32 bits of the hash, from which grow() takes the index.
+  if (budget_bytes / sizeof(Slot) > (uint64_t{1} << 32)) throw std::logic_error("PieceInterner budget over 128 GiB");
+  if (flush_every == 0) throw std::logic_error("PieceInterner flush_every must be positive");
 }
 
 void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<uint32_t>& ids) {
@@ -80,29 +84,41 @@ void PieceInterner::intern(std::string_view prepared, bool counted, std::vector<
     // pair's side) has no piece kLookahead further on to fetch them from.
     if (count < kLookahead) __builtin_prefetch(&slots_[q.hash & (slots_.size() - 1)]);
   }
-  const size_t mask = slots_.size() - 1;
+  size_t mask = slots_.size() - 1;
   const Pending* const pending = pending_.data();
+  uint32_t flush_left = flush_left_;
   for (size_t i = 0; i < count; ++i) {
     if (i + kLookahead < count) __builtin_prefetch(&slots_[pending[i + kLookahead].hash & mask]);
     const Pending& p = pending[i];
     size_t empty;
-    const Slot* s = find(p, &empty);
-    if (!s) {
-      learn(p, empty, counted, ids);
-    } else if (s->n_ids == 1) {
-      table_.add_count(s->ids, counted);
-      ids.push_back(s->ids);
+    if (Slot* s = find(p, &empty)) {
+      append_hit(*s, counted, ids);
     } else {
-      for (uint32_t k = 0; k < s->n_ids; ++k) {
-        const uint32_t id = ids_[s->ids + k];
-        table_.add_count(id, counted);
-        ids.push_back(id);
-      }
+      learn(p, empty, counted, ids);
+      mask = slots_.size() - 1;  // the table may have grown or been emptied
     }
+    if (--flush_left == 0) {
+      flush_counts();
+      flush_left = flush_every_;
+    }
+  }
+  flush_left_ = flush_left;
+}
+
+inline void PieceInterner::append_hit(Slot& s, bool counted, std::vector<uint32_t>& ids) {
+  s.count += counted;  // cannot wrap: at most flush_every_ hits between flushes
+  if (s.n_ids == 1) {
+    ids.push_back(s.ids[0]);
+  } else if (s.n_ids == 2) {
+    ids.push_back(s.ids[0]);
+    ids.push_back(s.ids[1]);
+  } else if (s.n_ids > 2) {
+    ids.insert(ids.end(), ids_.begin() + s.ids[0], ids_.begin() + s.ids[0] + s.n_ids);
   }
 }
 
-// Tokenizes a piece not seen (or forgotten) and remembers its ids.
+// Tokenizes a piece not seen (or forgotten) and remembers its ids. This
+// first sight is counted in the table itself.
 void PieceInterner::learn(const Pending& p, size_t empty_slot, bool counted, std::vector<uint32_t>& ids) {
   scratch_.clear();
   tok_.piece_tokens(p.piece, scratch_);
@@ -112,16 +128,17 @@ void PieceInterner::learn(const Pending& p, size_t empty_slot, bool counted, std
   if (p.piece.text.size() <= UINT16_MAX && n <= UINT16_MAX) remember(empty_slot, p, ids.data() + first, n);
 }
 
-inline const PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* empty_slot) const {
+inline PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* empty_slot) {
   const std::string_view key = p.piece.text;
+  const auto hash = static_cast<uint32_t>(p.hash);
   const size_t mask = slots_.size() - 1;
   for (size_t i = p.hash & mask;; i = (i + 1) & mask) {
-    const Slot& s = slots_[i];
+    Slot& s = slots_[i];
     if (s.key_len == 0) {
       *empty_slot = i;
       return nullptr;
     }
-    if (s.hash == p.hash && s.head == p.head && s.key_len == key.size() &&
+    if (s.hash == hash && s.head == p.head && s.key_len == key.size() &&
         (key.size() <= 8 || same_tail(keys_.data() + s.key_at, key)))
       return &s;
   }
@@ -129,31 +146,44 @@ inline const PieceInterner::Slot* PieceInterner::find(const Pending& p, size_t* 
 
 void PieceInterner::remember(size_t slot, const Pending& p, const uint32_t* ids, size_t n) {
   const std::string_view key = p.piece.text;
-  const size_t key_bytes = key.size() > 8 ? key.size() : 0, id_bytes = n > 1 ? 4 * n : 0;
+  const size_t key_bytes = key.size() > 8 ? key.size() : 0, id_bytes = n > 2 ? 4 * n : 0;
   if (entries_ > 0 && keys_.size() + key_bytes + 4 * ids_.size() + id_bytes + sizeof(Slot) * slots_.size() > budget_) {
     forget_all();
     find(p, &slot);  // its slot in the emptied table
   }
   Slot s;
-  s.hash = p.hash;
+  s.hash = static_cast<uint32_t>(p.hash);
   s.head = p.head;
   s.key_len = static_cast<uint16_t>(key.size());
   s.n_ids = static_cast<uint16_t>(n);
   if (key_bytes) {
     s.key_at = static_cast<uint32_t>(keys_.size());
-    keys_.append(key);
+    keys_.insert(keys_.end(), key.begin(), key.end());
   }
-  if (n == 1) {
-    s.ids = ids[0];
+  if (n <= 2) {
+    std::copy(ids, ids + n, s.ids);
   } else {
-    s.ids = static_cast<uint32_t>(ids_.size());
+    s.ids[0] = static_cast<uint32_t>(ids_.size());
     ids_.insert(ids_.end(), ids, ids + n);
   }
   slots_[slot] = s;
   if (++entries_ * 2 > slots_.size()) grow();
 }
 
+void PieceInterner::flush_counts() {
+  for (Slot& s : slots_) {
+    if (s.count == 0) continue;
+    if (s.n_ids <= 2) {
+      for (uint16_t k = 0; k < s.n_ids; ++k) table_.add_count(s.ids[k], s.count);
+    } else {
+      for (uint16_t k = 0; k < s.n_ids; ++k) table_.add_count(ids_[s.ids[0] + k], s.count);
+    }
+    s.count = 0;
+  }
+}
+
 void PieceInterner::forget_all() {
+  flush_counts();
   slots_.assign(kFirstSlots, Slot{});
   keys_.clear();
   ids_.clear();
@@ -162,7 +192,7 @@ void PieceInterner::forget_all() {
 }
 
 void PieceInterner::grow() {
-  std::vector<Slot> old(slots_.size() * 2);
+  HugeVector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
   const size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {

@@ -6,10 +6,17 @@
 // scratch file, created in the output folder and unlinked at once, so the
 // operating system reclaims it however the process ends (error, MPI_Abort,
 // kill) and nothing is left behind.
+// In memory the ids sit in blocks that are filled and never moved (one
+// growing vector copied and page-faulted its contents again at every
+// doubling): the first block holds 64 Ki ids, each next one twice the last, up
+// to `max_block_ids`.
 #include <cstdint>
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "util/huge_page_allocator.h"
 
 namespace parlance {
 
@@ -17,7 +24,7 @@ class SpillFile {
  public:
   // `memory_left`: the bytes of ids the rank may still hold in memory, shared
   // by its spill files and decreased as they fill (nullptr: none).
-  SpillFile(std::string dir, size_t* memory_left);
+  SpillFile(std::string dir, size_t* memory_left, size_t max_block_ids = size_t{1} << 20);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -25,16 +32,29 @@ class SpillFile {
   uint64_t size() const { return written_; }
   // Switches to reading from the start.
   void rewind();
-  // Reads up to n ids; returns how many were read.
-  size_t read(uint32_t* dst, size_t n);
+  // Reads up to n ids; returns how many were read. Inline for the common
+  // case: the write reads a document's ids at a time.
+  size_t read(uint32_t* dst, size_t n) {
+    if (n > left_) return read_across(dst, n);
+    std::copy_n(next_, n, dst);
+    next_ += n, left_ -= n;
+    return n;
+  }
 
  private:
   void open_file();
+  void keep_in_memory(const uint32_t* ids, size_t n);
+  size_t read_across(uint32_t* dst, size_t n);
+  void enter_block();  // next_, left_ = blocks_[read_block_] (nothing past the last)
+
   std::string dir_;
   size_t* memory_left_;
-  std::vector<uint32_t> memory_;  // the first ids
-  size_t read_pos_ = 0;           // in memory_, while reading
-  std::FILE* f_ = nullptr;        // the rest, once memory ran out
+  std::vector<HugeVector<uint32_t>> blocks_;  // the first ids; all blocks but the last are full
+  size_t max_block_ids_;
+  size_t read_block_ = 0;           // while reading: the block next_ points into
+  const uint32_t* next_ = nullptr;  // the next id to read in it
+  size_t left_ = 0;                 // ids after next_ in it
+  std::FILE* f_ = nullptr;          // the rest, once memory ran out
   uint64_t written_ = 0;
   std::vector<char> buffer_;
 };

@@ -1,5 +1,6 @@
 #include "data/token_table.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -23,6 +24,12 @@ uint64_t hash_bytes(std::string_view s) {
   h ^= h >> 33;
   return h;
 }
+
+uint64_t head_of(std::string_view s) {
+  uint64_t h = 0;
+  std::memcpy(&h, s.data(), std::min<size_t>(8, s.size()));
+  return h;
+}
 }  // namespace
 
 uint32_t TokenTable::intern(std::string_view s, bool counted) {
@@ -32,6 +39,9 @@ uint32_t TokenTable::intern(std::string_view s, bool counted) {
 }
 
 uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
+  if (s.size() > UINT32_MAX) throw std::length_error("token longer than 4 GiB");
+  const uint64_t head = head_of(s);
+  const auto len = static_cast<uint32_t>(s.size());
   size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
@@ -39,16 +49,17 @@ uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
       auto id = static_cast<uint32_t>(strings_.size());
       strings_.emplace_back(s);
       counts_.push_back(0);
-      slot = {h, id + 1};
+      slot = {h, head, id + 1, len};
       if (strings_.size() * 2 > slots_.size()) grow();
       return id;
     }
-    if (slot.hash == h && strings_[slot.id1 - 1] == s) return slot.id1 - 1;
+    if (slot.hash == h && slot.head == head && slot.len == len && (len <= 8 || strings_[slot.id1 - 1] == s))
+      return slot.id1 - 1;
   }
 }
 
 void TokenTable::grow() {
-  std::vector<Slot> old(slots_.size() * 2);
+  HugeVector<Slot> old(slots_.size() * 2);
   old.swap(slots_);
   size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {

@@ -4,26 +4,21 @@
 #include <numeric>
 
 #include "text/fastai_rules.h"
+#include "util/string_head.h"
 
 namespace parlance {
 
 namespace {
 
-// A candidate entry, ranked without chasing its string: count first, then the
-// first 8 bytes read big-endian (zero-padded), and the whole string only when
-// those tie. Tokens hold no NUL byte, so equal heads of two strings of at most
-// 8 bytes cannot happen, and byte order is std::string's order.
+// A candidate entry, ranked without chasing its string: count first, then
+// big_endian_head, and the whole string only when those tie. Tokens hold no
+// NUL byte, so equal heads of two strings of at most 8 bytes cannot happen,
+// and byte order is std::string's order.
 struct Ranked {
   uint64_t count;
   uint64_t head;
   const std::string* s;
 };
-
-uint64_t big_endian_head(const std::string& s) {
-  uint64_t h = 0;
-  for (size_t i = 0; i < 8; ++i) h = (h << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
-  return h;
-}
 
 bool ranks_before(const Ranked& a, const Ranked& b) {
   if (a.count != b.count) return a.count > b.count;

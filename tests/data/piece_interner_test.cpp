@@ -34,16 +34,17 @@ Interned plain(const TextTokenizer& tok, const std::vector<std::string>& docs, c
 }
 
 Interned memoized(const TextTokenizer& tok, const std::vector<std::string>& docs, const std::vector<bool>& counted,
-                  size_t budget, size_t* forgotten = nullptr) {
+                  size_t budget, size_t* forgotten = nullptr, uint32_t flush_every = uint32_t{1} << 31) {
   Interned r;
   TokenTable table;
-  PieceInterner interner(tok, table, budget);
+  PieceInterner interner(tok, table, budget, flush_every);
   for (size_t d = 0; d < docs.size(); ++d) {
     std::string prepared;
     tok.prepared_text({docs[d]}, prepared);
     r.ids.emplace_back();
     interner.intern(prepared, counted[d], r.ids.back());
   }
+  interner.flush_counts();
   for (uint32_t i = 0; i < table.size(); ++i) r.strings.push_back(table.string(i)), r.counts.push_back(table.count(i));
   if (forgotten) *forgotten = interner.forgotten();
   return r;
@@ -79,6 +80,18 @@ TEST(PieceInterner, ForgettingUnderATinyBudgetChangesNothing) {
   Interned small = memoized(tok, kDocs, counted, 1 << 10, &forgotten);
   EXPECT_GT(forgotten, 0u);  // the budget was really reached
   expect_same(small, plain(tok, kDocs, counted));
+}
+
+// Hits are counted in the slots; flushing them into the table at any piece
+// (here every 1, 2, 3 and 7 pieces, with and without forgetting) gives the same counts.
+TEST(PieceInterner, FlushingSlotCountsAtAnyPieceChangesNothing) {
+  TextTokenizer tok(TokenizerOptions{});
+  std::vector<bool> counted = {true, false, true, true, true};
+  const Interned want = plain(tok, kDocs, counted);
+  for (uint32_t every : {1u, 2u, 3u, 7u}) {
+    expect_same(memoized(tok, kDocs, counted, size_t{64} << 20, nullptr, every), want);
+    expect_same(memoized(tok, kDocs, counted, 1 << 10, nullptr, every), want);
+  }
 }
 
 TEST(PieceInterner, FrenchTokenizerAndRealText) {

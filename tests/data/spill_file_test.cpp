@@ -34,6 +34,21 @@ TEST(SpillFile, MemoryThenFileInOrder) {
   }
 }
 
+// In memory, ids fill blocks of up to max_block_ids; reads of any size cross them.
+TEST(SpillFile, IdsAcrossMemoryBlocksThenFileInOrder) {
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  std::vector<uint32_t> ids(100);
+  std::iota(ids.begin(), ids.end(), 1);
+  for (size_t block : {1, 3, 7, 64}) {
+    size_t budget = 90 * sizeof(uint32_t);  // the last 10 go to the file
+    SpillFile f(dir, &budget, block);
+    for (size_t at = 0, step = 1; at < ids.size(); at += step, step = step % 13 + 4)
+      f.append(ids.data() + at, std::min(step, ids.size() - at));
+    EXPECT_EQ(budget, 0u);
+    for (size_t piece : {1, 2, 5, 64, 200}) EXPECT_EQ(read_all(f, piece), ids) << "blocks of " << block << ", pieces of " << piece;
+  }
+}
+
 TEST(SpillFile, NoBudgetMeansAllOnDiskAndBigBudgetAllInMemory) {
   const std::string dir = std::filesystem::temp_directory_path().string();
   std::vector<uint32_t> ids(1000);

@@ -82,6 +82,26 @@ TEST(TokenTable, MergeIsOrderIndependentForCounts) {
   EXPECT_EQ(ab.count(ab.intern("y")) - 1, 5u);
 }
 
+// Slots match short tokens by their length and first 8 bytes: tokens that
+// share a head, differ only in length or in a NUL, or pass 8 bytes keep their own ids.
+TEST(TokenTable, TokensSharingHeadsKeepTheirOwnIds) {
+  using namespace std::string_literals;
+  std::vector<std::string> tokens = {"a", "a\0"s, "\0"s, "abcdefgh", "abcdefg", "abcdefgh\0"s, "abcdefghi", "abcdefghj",
+                                     "xxmaj", "xxmajx"};
+  for (int i = 0; i < 5000; ++i) tokens.push_back("prefix__" + std::to_string(i));  // grows the table several times
+  for (int i = 0; i < 3000; ++i) tokens.push_back(std::to_string(i * 7919));
+  TokenTable t;
+  std::vector<uint32_t> ids;
+  for (const auto& s : tokens) ids.push_back(t.intern(s));
+  ASSERT_EQ(t.size(), tokens.size());
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    EXPECT_EQ(ids[i], i);
+    EXPECT_EQ(t.intern(tokens[i]), ids[i]) << "token " << i;
+    EXPECT_EQ(t.string(ids[i]), tokens[i]);
+    EXPECT_EQ(t.count(ids[i]), 2u);
+  }
+}
+
 TEST(RandomSplit, DependsOnDocumentIdentityOnlyAndHitsTheRate) {
   int valid = 0;
   for (uint64_t off = 0; off < 20000; ++off) valid += in_random_valid(42, 0, off * 37, 0.1);

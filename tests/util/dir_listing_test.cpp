@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -39,6 +40,29 @@ TEST(ListDir, SortedByBytesTypedAndFollowingLinks) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find(dir.string() + ": cannot list folder"), std::string::npos) << e.what();
   }
+}
+
+// Names that tie on their first 8 bytes, are prefixes of each other, or hold
+// bytes above 0x7F, in a folder large enough for the sort's every path; the
+// file system's order gives the same entries.
+TEST(ListDir, ManyNamesInByteOrderEitherWay) {
+  const fs::path dir = fs::temp_directory_path() / ("parlance_list_many_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<std::string> want;
+  for (int i = 0; i < 600; ++i) {
+    const std::string n = std::to_string(i * 7 % 600);
+    for (const std::string& name : {"review_" + n + ".txt", n + "_" + std::to_string(i % 10) + ".txt", n, "\xc3\xa9" + n})
+      if (!fs::exists(dir / name)) std::ofstream(dir / name) << i, want.push_back(name);
+  }
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> by_name, as_stored;
+  for (const auto& e : list_dir(dir.string())) by_name.push_back(e.name);
+  for (const auto& e : list_dir(dir.string(), DirOrder::AsStored)) as_stored.push_back(e.name);
+  EXPECT_EQ(by_name, want);
+  std::sort(as_stored.begin(), as_stored.end());
+  EXPECT_EQ(as_stored, want);
+  fs::remove_all(dir);
 }
 
 }  // namespace
