@@ -49,7 +49,7 @@ void SpillFile::keep_in_memory(const uint32_t* ids, size_t n) {
       const size_t ids_in_block = blocks_.empty() ? size_t{1} << 16 : 2 * blocks_.back().capacity();
       blocks_.emplace_back().reserve(std::min(ids_in_block, max_block_ids_));
     }
-    HugeVector<uint32_t>& b = blocks_.back();
+    std::vector<uint32_t>& b = blocks_.back();
     const size_t k = std::min(n, b.capacity() - b.size());
     b.insert(b.end(), ids, ids + k);
     ids += k, n -= k;
