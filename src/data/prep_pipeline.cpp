@@ -230,6 +230,7 @@ class ShardBuilder {
     for (size_t s = 0; s < toks_.size(); ++s)
       if (toks_[s]->tokenizes_by_piece()) interners_[s] = std::make_unique<PieceInterner>(*toks_[s], shard_.tables[s]);
     class_set_.insert(cfg.classes.begin(), cfg.classes.end());
+    for (const auto& split : corpus.splits) counted_splits_.push_back(cfg.counts_for_vocab(split));
   }
 
   void read(const std::vector<FileRange>& share, const ProgressFn& progress) {
@@ -289,7 +290,7 @@ class ShardBuilder {
 
   void add(const Source& src, const Document& d, const std::vector<std::vector<TokenList>>& toks, size_t i) {
     auto split = static_cast<size_t>(d.split);
-    const bool counted = cfg_.counts_for_vocab(corpus_.splits[split]);
+    const bool counted = counted_splits_[split];
     for (size_t s = 0; s < toks_.size(); ++s) {
       ids_.clear();
       if (interners_[s]) {
@@ -321,6 +322,7 @@ class ShardBuilder {
   // 256 MB the program stays far under a GB per rank at any corpus size.
   size_t spill_memory_left_ = size_t{256} << 20;
   std::set<std::string> class_set_;
+  std::vector<bool> counted_splits_;  // [split]: counts_for_vocab, asked once (it compares names)
   std::vector<uint32_t> ids_;
 };
 
