@@ -295,7 +295,29 @@ size_t WordTokenizer::suffix_len(std::string_view s) const {
   return 0;
 }
 
+namespace {
+// Whether s holds a byte an infix match could be at: every rule in
+// split_infixes matches at one of ".+-*^,~:<>=/" or at a character outside
+// ASCII (the dashes, "…"). Most words hold none, and the scan decodes two
+// characters per byte.
+bool may_hold_infix(std::string_view s) {
+  static constexpr auto kTrigger = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view(".+-*^,~:<>=/")) t[c] = true;
+    for (size_t b = 0x80; b < 256; ++b) t[b] = true;
+    return t;
+  }();
+  for (char c : s)
+    if (kTrigger[static_cast<unsigned char>(c)]) return true;
+  return false;
+}
+}  // namespace
+
 void WordTokenizer::split_infixes(std::string_view s, std::vector<std::string_view>& out) const {
+  if (!may_hold_infix(s)) {
+    out.push_back(s);
+    return;
+  }
   size_t start = 0, i = 0, len;
   char32_t prev = 0;
   while (i < s.size()) {

@@ -45,6 +45,10 @@ TEST(WordTokenizer, InfixesHyphensEllipsesUnits) {
   EXPECT_EQ(split("well-known 1-2 wait...what 10km 50% end.Start"),
             (V{"well", "-", "known", "1", "-", "2", "wait", "...", "what", "10", "km", "50", "%", "end", ".",
                "Start"}));
+  // Every infix character, in words that hold no other (split_infixes skips words that hold none).
+  EXPECT_EQ(split("foo~bar a,b 3*4 3^4 1+2 a:b a<b a>b a=b a/b x\u2014y"),
+            (V{"foo", "~", "bar", "a", ",", "b", "3", "*", "4", "3", "^", "4", "1", "+", "2", "a", ":", "b", "a", "<", "b",
+               "a", ">", "b", "a", "=", "b", "a", "/", "b", "x", "\u2014", "y"}));
 }
 
 TEST(WordTokenizer, UnicodeLettersAndPunctuation) {
