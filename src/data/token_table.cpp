@@ -38,24 +38,33 @@ uint32_t TokenTable::intern(std::string_view s, bool counted) {
   return id;
 }
 
-uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
+size_t TokenTable::slot_of(std::string_view s, uint64_t h) const {
   if (s.size() > UINT32_MAX) throw std::length_error("token longer than 4 GiB");
   const uint64_t head = head_of(s);
   const auto len = static_cast<uint32_t>(s.size());
-  size_t mask = slots_.size() - 1;
+  const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
-    Slot& slot = slots_[i];
-    if (slot.id1 == 0) {
-      auto id = static_cast<uint32_t>(strings_.size());
-      strings_.emplace_back(s);
-      counts_.push_back(0);
-      slot = {h, head, id + 1, len};
-      if (strings_.size() * 2 > slots_.size()) grow();
-      return id;
-    }
-    if (slot.hash == h && slot.head == head && slot.len == len && (len <= 8 || strings_[slot.id1 - 1] == s))
-      return slot.id1 - 1;
+    const Slot& slot = slots_[i];
+    if (slot.id1 == 0 ||
+        (slot.hash == h && slot.head == head && slot.len == len && (len <= 8 || strings_[slot.id1 - 1] == s)))
+      return i;
   }
+}
+
+uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
+  Slot& slot = slots_[slot_of(s, h)];
+  if (slot.id1 != 0) return slot.id1 - 1;
+  const auto id = static_cast<uint32_t>(strings_.size());
+  strings_.emplace_back(s);
+  counts_.push_back(0);
+  slot = {h, head_of(s), id + 1, static_cast<uint32_t>(s.size())};
+  if (strings_.size() * 2 > slots_.size()) grow();
+  return id;
+}
+
+int64_t TokenTable::find(std::string_view s) const {
+  const Slot& slot = slots_[slot_of(s, hash_bytes(s))];
+  return static_cast<int64_t>(slot.id1) - 1;
 }
 
 void TokenTable::grow() {

@@ -19,6 +19,8 @@ class TokenTable {
   // The id of `s`, added if new; counted once more unless `counted` is false
   // (held-out text: its tokens get ids but no say in the vocabulary).
   uint32_t intern(std::string_view s, bool counted = true);
+  // The id of `s`, or -1 when it is not in the table.
+  int64_t find(std::string_view s) const;
   size_t size() const { return strings_.size(); }
   const std::string& string(uint32_t id) const { return strings_[id]; }
   uint64_t count(uint32_t id) const { return counts_[id]; }
@@ -31,6 +33,8 @@ class TokenTable {
 
  private:
   uint32_t find_or_insert(std::string_view s, uint64_t h);
+  // The slot holding `s` (hash h), or the empty slot where it would go.
+  size_t slot_of(std::string_view s, uint64_t h) const;
   void grow();
 
   std::deque<std::string> strings_;  // deque: views into it stay valid as it grows

@@ -33,12 +33,6 @@ std::ptrdiff_t special_index(const std::string& s) {
   return it == tok::kSpecials.end() ? -1 : it - tok::kSpecials.begin();
 }
 
-// stoi from itos; the first occurrence of a repeated string wins.
-void index_strings(Vocab& v) {
-  v.stoi.reserve(v.itos.size());
-  for (size_t i = 0; i < v.itos.size(); ++i) v.stoi.emplace(v.itos[i], static_cast<int32_t>(i));
-}
-
 }  // namespace
 
 // fastai's order: the specials, then tokens of count >= min_freq by count
@@ -69,26 +63,32 @@ Vocab Vocab::build(const TokenTable& global, int64_t max_vocab, int64_t min_freq
   for (const Ranked& r : ranked) v.itos.push_back(*r.s), v.counts.push_back(r.count);
   for (int k = 0; v.itos.size() < cap && v.itos.size() % static_cast<size_t>(multiple) != 0; ++k)
     v.itos.push_back("xxfake" + std::to_string(k)), v.counts.push_back(0);
-  index_strings(v);
+  v.index_strings();
   return v;
 }
 
 Vocab Vocab::from_itos(std::vector<std::string> itos, const TokenTable& global) {
   Vocab v;
   v.itos = std::move(itos);
-  std::unordered_map<std::string_view, uint64_t> counts;
-  for (uint32_t i = 0; i < global.size(); ++i) counts[global.string(i)] = global.count(i);
   for (const std::string& s : v.itos) {
-    auto it = counts.find(s);
-    v.counts.push_back(it == counts.end() ? 0 : it->second);
+    const int64_t k = global.find(s);
+    v.counts.push_back(k < 0 ? 0 : global.count(static_cast<uint32_t>(k)));
   }
-  index_strings(v);
+  v.index_strings();
   return v;
 }
 
-int32_t Vocab::id(const std::string& s) const {
-  auto it = stoi.find(s);
-  return it == stoi.end() ? 0 : it->second;
+// The first occurrence of a repeated string wins.
+void Vocab::index_strings() {
+  index_ = TokenTable();
+  position_.clear();
+  for (size_t i = 0; i < itos.size(); ++i)
+    if (index_.intern(itos[i], false) == position_.size()) position_.push_back(static_cast<int32_t>(i));
+}
+
+int32_t Vocab::id(std::string_view s) const {
+  const int64_t k = index_.find(s);
+  return k < 0 ? 0 : position_[static_cast<size_t>(k)];
 }
 
 }  // namespace parlance

@@ -6,7 +6,7 @@
 // multiple of `multiple` when below the cap.
 #include <cstdint>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "data/token_table.h"
@@ -16,11 +16,19 @@ namespace parlance {
 struct Vocab {
   std::vector<std::string> itos;
   std::vector<uint64_t> counts;  // corpus count of each entry (0 for padding)
-  std::unordered_map<std::string, int32_t> stoi;
 
   static Vocab build(const TokenTable& global, int64_t max_vocab, int64_t min_freq, int64_t multiple);
   static Vocab from_itos(std::vector<std::string> itos, const TokenTable& global);
-  int32_t id(const std::string& s) const;  // 0 (xxunk) when absent
+  int32_t id(std::string_view s) const;  // 0 (xxunk) when absent
+
+ private:
+  void index_strings();
+  // stoi: itos's distinct strings in a TokenTable (prep asks once per
+  // distinct token of a rank, and a flat table with the first 8 bytes in the
+  // slot beat std::unordered_map's hashing and node chase), and the itos
+  // position of each, the first where a string repeats.
+  TokenTable index_;
+  std::vector<int32_t> position_;
 };
 
 }  // namespace parlance

@@ -99,7 +99,26 @@ TEST(TokenTable, TokensSharingHeadsKeepTheirOwnIds) {
     EXPECT_EQ(t.intern(tokens[i]), ids[i]) << "token " << i;
     EXPECT_EQ(t.string(ids[i]), tokens[i]);
     EXPECT_EQ(t.count(ids[i]), 2u);
+    EXPECT_EQ(t.find(tokens[i]), static_cast<int64_t>(ids[i]));
   }
+  for (std::string absent : {"", "b", "prefix__", "prefix__5000", "abcdefgi", "xxma"}) EXPECT_EQ(t.find(absent), -1) << absent;
+}
+
+// id(): the first position of a string (a reused vocabulary may repeat one),
+// xxunk's 0 for any string not in itos; from_itos takes counts from the table.
+TEST(Vocab, IdIsTheFirstPositionOrUnk) {
+  TokenTable t;
+  t.intern("a"), t.intern("a"), t.intern("longer_than_8_bytes");
+  const Vocab v = Vocab::from_itos({"xxunk", "xxpad", "a", "b", "a", "longer_than_8_bytes"}, t);
+  EXPECT_EQ(v.id("xxunk"), 0);
+  EXPECT_EQ(v.id("xxpad"), 1);
+  EXPECT_EQ(v.id("a"), 2);
+  EXPECT_EQ(v.id("b"), 3);
+  EXPECT_EQ(v.id("longer_than_8_bytes"), 5);
+  for (const char* absent : {"", "c", "longer_than_8_byte", "longer_than_8_bytes!"}) EXPECT_EQ(v.id(absent), 0) << absent;
+  EXPECT_EQ(v.counts, (std::vector<uint64_t>{0, 0, 2, 0, 2, 1}));
+  const Vocab built = Vocab::build(t, 100, 1, 1);
+  for (size_t i = 0; i < built.itos.size(); ++i) EXPECT_EQ(built.id(built.itos[i]), static_cast<int32_t>(i));
 }
 
 TEST(RandomSplit, DependsOnDocumentIdentityOnlyAndHitsTheRate) {
