@@ -40,7 +40,9 @@ class FolderSizer {
 
  private:
   bool may_read(const struct stat& st) const {
-    if (euid_ == 0) return true;
+    // Root reads any local file, but not on an NFS share that squashes root
+    // to nobody: there only world-readable files are sure.
+    if (euid_ == 0) return st.st_mode & S_IROTH;
     if (st.st_uid == euid_) return st.st_mode & S_IRUSR;
     // Readable whether or not we are in its group; otherwise open() decides.
     return (st.st_mode & (S_IRGRP | S_IROTH)) == (S_IRGRP | S_IROTH);

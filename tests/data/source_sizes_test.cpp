@@ -66,6 +66,17 @@ TEST_F(SourceSizes, SourcesAlternatingBetweenFoldersKeepTheirOwnSizes) {
   EXPECT_EQ(sizes, (std::vector<uint64_t>{0, 101, 2, 3, 104, 105, 5, 10}));
 }
 
+TEST_F(SourceSizes, FilesNotWorldReadableAreSizedThroughOpen) {
+  // Owner-only modes take open() instead of the folder-relative stat (for
+  // root too: an NFS share may squash root); the owner gets the same sizes.
+  if (mpi::rank() == 0) {
+    fs::permissions(fs::path(dir_) / "f3", fs::perms::owner_read | fs::perms::owner_write);
+    fs::permissions(fs::path(dir_) / "f4", fs::perms::owner_read | fs::perms::group_read);
+  }
+  mpi::barrier();
+  EXPECT_EQ(sizes_across_ranks(corpus({"f2", "f3", "f4", "f5"})), (std::vector<uint64_t>{20, 30, 40, 50}));
+}
+
 TEST_F(SourceSizes, AFolderOrAMissingFileAmongFilesIsNamed) {
   if (mpi::rank() == 0) fs::create_directories(fs::path(dir_) / "sub");
   mpi::barrier();
