@@ -49,7 +49,7 @@ class SpillFile {
   size_t* memory_left_;
   // The first ids; all blocks but the last are full. Ordinary pages: written
   // and read in order, they gain nothing from huge ones, and zeroing fresh
-  // 2 MiB pages cost twice as much per byte on this project's virtual machine.
+  // 2 MiB pages cost more (pairs: sys 0.72 s on huge pages, 0.56 s without).
   std::vector<std::vector<uint32_t>> blocks_;
   size_t max_block_ids_;
   size_t read_block_ = 0;           // while reading: the block next_ points into
