@@ -28,7 +28,7 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string without_compressed_suffix(const std::string& name) {
+[[maybe_unused]] std::string without_compressed_suffix(const std::string& name) {
   for (const auto& x : kCompressedSuffixes)
     if (ends_with(name, x)) return name.substr(0, name.size() - x.size());
   return name;
@@ -215,7 +215,7 @@ void ExpandedInputs::unpack(bool input, bool tgt, std::string& input_root, std::
 void ExpandedInputs::unpack_on_rank0(bool input, bool tgt, std::string& input_root, std::string& tgt_root) const {
   const PrepConfig& cfg = cfg_;
 #ifndef PARLANCE_HAVE_LIBARCHIVE
-  (void)tgt;
+  (void)tgt, (void)input_root, (void)tgt_root;
   throw UserError((input ? cfg.input : cfg.input_tgt) +
                   ": is compressed, and this build of parlance reads no compressed input (built without libarchive)");
 #else
