@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "text/tokenizer.h"
+#include "util/string_head.h"
 
 namespace parlance {
 
@@ -17,10 +18,9 @@ inline uint64_t head_of(std::string_view s, std::string_view text) {
   if (s.data() + 8 <= text.data() + text.size()) {
     std::memcpy(&h, s.data(), 8);
     if (s.size() < 8) h &= ~uint64_t{0} >> (64 - 8 * s.size());
-  } else {
-    std::memcpy(&h, s.data(), std::min<size_t>(8, s.size()));
+    return h;
   }
-  return h;
+  return little_endian_head(s);
 }
 
 // Whether stored[8:n] == key[8:n] (the first 8 bytes matched in the slot):

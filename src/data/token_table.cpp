@@ -4,6 +4,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "util/string_head.h"
+
 namespace parlance {
 
 namespace {
@@ -24,12 +26,6 @@ uint64_t hash_bytes(std::string_view s) {
   h ^= h >> 33;
   return h;
 }
-
-uint64_t head_of(std::string_view s) {
-  uint64_t h = 0;
-  std::memcpy(&h, s.data(), std::min<size_t>(8, s.size()));
-  return h;
-}
 }  // namespace
 
 uint32_t TokenTable::intern(std::string_view s, bool counted) {
@@ -38,9 +34,8 @@ uint32_t TokenTable::intern(std::string_view s, bool counted) {
   return id;
 }
 
-size_t TokenTable::slot_of(std::string_view s, uint64_t h) const {
+size_t TokenTable::slot_of(std::string_view s, uint64_t h, uint64_t head) const {
   if (s.size() > UINT32_MAX) throw std::length_error("token longer than 4 GiB");
-  const uint64_t head = head_of(s);
   const auto len = static_cast<uint32_t>(s.size());
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -52,18 +47,19 @@ size_t TokenTable::slot_of(std::string_view s, uint64_t h) const {
 }
 
 uint32_t TokenTable::find_or_insert(std::string_view s, uint64_t h) {
-  Slot& slot = slots_[slot_of(s, h)];
+  const uint64_t head = little_endian_head(s);
+  Slot& slot = slots_[slot_of(s, h, head)];
   if (slot.id1 != 0) return slot.id1 - 1;
   const auto id = static_cast<uint32_t>(strings_.size());
   strings_.emplace_back(s);
   counts_.push_back(0);
-  slot = {h, head_of(s), id + 1, static_cast<uint32_t>(s.size())};
+  slot = {h, head, id + 1, static_cast<uint32_t>(s.size())};
   if (strings_.size() * 2 > slots_.size()) grow();
   return id;
 }
 
 int64_t TokenTable::find(std::string_view s) const {
-  const Slot& slot = slots_[slot_of(s, hash_bytes(s))];
+  const Slot& slot = slots_[slot_of(s, hash_bytes(s), little_endian_head(s))];
   return static_cast<int64_t>(slot.id1) - 1;
 }
 

@@ -33,8 +33,9 @@ class TokenTable {
 
  private:
   uint32_t find_or_insert(std::string_view s, uint64_t h);
-  // The slot holding `s` (hash h), or the empty slot where it would go.
-  size_t slot_of(std::string_view s, uint64_t h) const;
+  // The slot holding `s` (hash h, head = little_endian_head(s)), or the empty
+  // slot where it would go.
+  size_t slot_of(std::string_view s, uint64_t h, uint64_t head) const;
   void grow();
 
   std::deque<std::string> strings_;  // deque: views into it stay valid as it grows
