@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ class ParallelH5Writer {
                         const std::function<void(void*, uint64_t, uint64_t)>& fill);
   std::string path_;
   hid_t file_ = -1;
+  std::unique_ptr<char[]> buf_;  // one staging buffer for every dataset
+  size_t buf_bytes_ = 0;
 };
 
 template <class T>

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <numeric>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -31,6 +32,7 @@
 #include "text/fastai_rules.h"
 #include "text/sentencepiece_model.h"
 #include "text/tokenizer.h"
+#include "util/folder_files.h"
 
 namespace fs = std::filesystem;
 
@@ -125,12 +127,14 @@ bool hashed_while_read(const Corpus& c) { return c.record == RecordKind::File; }
 
 // Streams [begin, end) of one source as parsed documents, block by block.
 // on_block(docs, block_bytes, repaired_bytes) sees views that live until it
-// returns; returning false stops early. `hash`, if given, gets every byte read.
+// returns; returning false stops early. `hash`, if given, gets every byte read;
+// `folders`, if given, opens the file.
 template <class OnBlock>
 void read_documents(const PrepConfig& cfg, const Corpus& corpus, DocParser& parser, const Source& src, uint64_t begin,
-                    uint64_t end, TargetLines* tgt, OnBlock on_block, Xxh64Stream* hash = nullptr) {
+                    uint64_t end, TargetLines* tgt, OnBlock on_block, Xxh64Stream* hash = nullptr,
+                    FolderFiles* folders = nullptr) {
   ChunkReader reader(src.path, begin, end, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
-                     static_cast<uint64_t>(cfg.max_record_bytes));
+                     static_cast<uint64_t>(cfg.max_record_bytes), folders);
   reader.hash_into(hash);
   std::string_view block;
   uint64_t offset;
@@ -254,7 +258,7 @@ class ShardBuilder {
                        shard_.bytes += bytes;
                        if (progress) progress(done, total);
                        return true;
-                     }, hash.get());
+                     }, hash.get(), &folders_);
       if (hash) shard_.file_hashes.emplace_back(r.source, hash->digest());
     }
   }
@@ -324,6 +328,7 @@ class ShardBuilder {
   std::set<std::string> class_set_;
   std::vector<bool> counted_splits_;  // [split]: counts_for_vocab, asked once (it compares names)
   std::vector<uint32_t> ids_;
+  FolderFiles folders_;  // the share's files, opened folder by folder
 };
 
 // The text SentencePiece learns from: the first `sp_sample_mb` of the
@@ -426,10 +431,24 @@ int64_t global_length_percentile(const LocalShard& shard, size_t stream, double 
   return static_cast<int64_t>(kth(lo) + (kth(hi) - kth(lo)) * (idx - static_cast<double>(lo)));
 }
 
-TokenTable merge_tables(const TokenTable& local) {
+// Every rank's table merged in rank order, and where this rank's entries went.
+struct MergedTable {
   TokenTable global;
-  for (const auto& blob : mpi::allgather(local.serialize())) global.merge_serialized(blob);
-  return global;
+  std::vector<uint32_t> local_ids;  // global id of each local entry
+};
+
+MergedTable merge_tables(TokenTable&& local) {
+  MergedTable m;
+  if (mpi::size() == 1) {  // merging one table into an empty one gives it back, entry for entry
+    m.local_ids.resize(local.size());
+    std::iota(m.local_ids.begin(), m.local_ids.end(), 0u);
+    m.global = std::move(local);
+    return m;
+  }
+  const std::vector<std::string> blobs = mpi::allgather(local.serialize());
+  for (size_t r = 0; r < blobs.size(); ++r)
+    m.global.merge_serialized(blobs[r], static_cast<int>(r) == mpi::rank() ? &m.local_ids : nullptr);
+  return m;
 }
 
 // `s` as a JSON string, exactly as nlohmann's dump() writes it: printable
@@ -606,15 +625,17 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::vector<Vocab> vocabs;
   std::vector<std::vector<int32_t>> to_global(nstreams);
   for (size_t s = 0; s < nstreams; ++s) {
-    TokenTable global = merge_tables(shard.tables[s]);
-    vocabs.push_back(vocab_itos[s].empty() ? Vocab::build(global, cfg.max_vocab, cfg.min_freq, cfg.vocab_multiple)
-                                           : Vocab::from_itos(vocab_itos[s], global));
-    for (uint32_t i = 0; i < shard.tables[s].size(); ++i) to_global[s].push_back(vocabs[s].id(shard.tables[s].string(i)));
+    const MergedTable merged = merge_tables(std::move(shard.tables[s]));
+    std::vector<int32_t> vocab_id;  // of each merged entry
+    vocabs.push_back(vocab_itos[s].empty()
+                         ? Vocab::build(merged.global, cfg.max_vocab, cfg.min_freq, cfg.vocab_multiple, &vocab_id)
+                         : Vocab::from_itos(vocab_itos[s], merged.global, &vocab_id));
+    for (const uint32_t g : merged.local_ids) to_global[s].push_back(vocab_id[g]);
     sum.vocab_sizes.push_back(vocabs[s].itos.size());
   }
   std::vector<uint32_t> label_to_class;
   if (corpus.labelled) {
-    TokenTable labels = merge_tables(shard.label_table);
+    const TokenTable labels = merge_tables(TokenTable(shard.label_table)).global;  // a copy: the local names are read below
     sum.classes = cfg.classes;
     if (sum.classes.empty()) {
       for (uint32_t i = 0; i < labels.size(); ++i) sum.classes.push_back(labels.string(i));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/error.h"
+#include "util/folder_files.h"
 
 namespace parlance {
 namespace {
@@ -183,9 +184,9 @@ uint64_t offset_of_line(const std::string& path, uint64_t line) {
 }
 
 ChunkReader::ChunkReader(const std::string& path, uint64_t begin, uint64_t end, RecordKind kind, uint64_t chunk,
-                         uint64_t max_record)
+                         uint64_t max_record, FolderFiles* folders)
     : path_(path), pos_(begin), end_(end), kind_(kind), chunk_(chunk), max_record_(max_record), buf_offset_(begin) {
-  f_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  f_ = folders ? folders->open_read(path) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (f_ < 0) throw UserError(path + ": cannot open: " + std::strerror(errno));
   if (kind_ == RecordKind::File && end - begin > max_record_)
     throw UserError(path + ": file is " + std::to_string(end - begin) + " bytes, over prep.max_record_mb (" +

@@ -16,6 +16,8 @@
 
 namespace parlance {
 
+class FolderFiles;
+
 // True for a WikiText level-1 heading line (without its "\n"): " = Title = ".
 bool is_level1_heading(std::string_view line);
 
@@ -31,8 +33,9 @@ uint64_t next_record_start(const std::string& path, uint64_t size, RecordKind ki
 // whole records of about `chunk` bytes. Memory stays at O(chunk + longest record).
 class ChunkReader {
  public:
+  // `folders`, when given, opens the file (see util/folder_files.h).
   ChunkReader(const std::string& path, uint64_t begin, uint64_t end, RecordKind kind, uint64_t chunk,
-              uint64_t max_record);
+              uint64_t max_record, FolderFiles* folders = nullptr);
   ~ChunkReader();
   ChunkReader(const ChunkReader&) = delete;
   ChunkReader& operator=(const ChunkReader&) = delete;

@@ -8,6 +8,7 @@
 
 #include "comm/mpi_world.h"
 #include "util/error.h"
+#include "util/folder_files.h"
 
 namespace parlance {
 namespace {
@@ -19,22 +20,10 @@ namespace {
 class FolderSizer {
  public:
   FolderSizer() : euid_(geteuid()) {}
-  ~FolderSizer() { close_folder(); }
-  FolderSizer(const FolderSizer&) = delete;
-  FolderSizer& operator=(const FolderSizer&) = delete;
 
   uint64_t size_of(const std::string& path) {
-    const size_t slash = path.rfind('/');
-    const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-    if (folder != folder_) {
-      close_folder();
-      folder_ = folder;
-      fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    }
     struct stat st;
-    const char* name = path.c_str() + (slash == std::string::npos ? 0 : slash + 1);
-    if (fd_ >= 0 && ::fstatat(fd_, name, &st, 0) == 0 && S_ISREG(st.st_mode) && may_read(st))
-      return static_cast<uint64_t>(st.st_size);
+    if (files_.stat(path, &st) == 0 && S_ISREG(st.st_mode) && may_read(st)) return static_cast<uint64_t>(st.st_size);
     return readable_file_size(path);
   }
 
@@ -47,13 +36,8 @@ class FolderSizer {
     // Readable whether or not we are in its group; otherwise open() decides.
     return (st.st_mode & (S_IRGRP | S_IROTH)) == (S_IRGRP | S_IROTH);
   }
-  void close_folder() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
   const uid_t euid_;  // asked once, not per file
-  std::string folder_;
-  int fd_ = -1;
+  FolderFiles files_;
 };
 
 }  // namespace

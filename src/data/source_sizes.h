@@ -3,8 +3,8 @@
 // r measures sources r, r + W, r + 2W, ... (a folder of small files holds
 // tens of thousands, aclImdb 100,000, and every rank measuring all of them
 // did not shrink with ranks), and every rank gets all sizes. Each is an
-// fstatat relative to its folder, opened once per run of sources in it: a
-// whole path walked and an open per file cost 2.5x as much on aclImdb.
+// fstatat relative to its folder (util/folder_files.h): a whole path walked
+// and an open per file cost 2.5x as much on aclImdb.
 // Collective: every rank calls it with the same corpus.
 //
 // Errors: the first unreadable source in corpus order is one AgreedError on

@@ -121,6 +121,46 @@ TEST(Vocab, IdIsTheFirstPositionOrUnk) {
   for (size_t i = 0; i < built.itos.size(); ++i) EXPECT_EQ(built.id(built.itos[i]), static_cast<int32_t>(i));
 }
 
+// entry_ids[i] is id(global.string(i)) for every entry: kept tokens, those
+// below min_freq or past the cap, specials (some cut by a tiny cap), a corpus
+// token spelled like the padding ("xxfake0", kept or not), and a reused
+// vocabulary that repeats strings or lacks some.
+TEST(Vocab, EntryIdsEqualIdOfEachEntry) {
+  std::mt19937 rng(11);
+  TokenTable t;
+  for (int i = 0; i < 2000; ++i) {
+    const uint32_t pick = rng() % 400;
+    t.intern(pick < 5 ? tok::kSpecials[pick % tok::kSpecials.size()] : pick == 5 ? "xxfake0" : "w" + std::to_string(pick));
+  }
+  const auto check = [&](const Vocab& v, const std::vector<int32_t>& ids, const std::string& what) {
+    ASSERT_EQ(ids.size(), t.size()) << what;
+    for (uint32_t i = 0; i < t.size(); ++i) ASSERT_EQ(ids[i], v.id(t.string(i))) << what << ": " << t.string(i);
+  };
+  for (int64_t min_freq : {1, 2, 6, 100})
+    for (int64_t cap : {3, 9, 20, 60000})
+      for (int64_t multiple : {1, 8, 64}) {
+        std::vector<int32_t> ids;
+        const Vocab v = Vocab::build(t, cap, min_freq, multiple, &ids);
+        check(v, ids, "build " + std::to_string(min_freq) + "/" + std::to_string(cap) + "/" + std::to_string(multiple));
+      }
+  std::vector<int32_t> ids;
+  const Vocab reused = Vocab::from_itos({"xxunk", "w7", "xxpad", "w7", "absent", "xxfake0", "w9", "xxunk"}, t, &ids);
+  check(reused, ids, "from_itos");
+}
+
+// merge_serialized reports where each record of a blob went, in order.
+TEST(TokenTable, MergeReportsEachRecordsId) {
+  auto a = table({{"x", 2}, {"y", 1}}), b = table({{"y", 4}, {"z", 1}, {"x", 1}});
+  TokenTable merged;
+  std::vector<uint32_t> ids_a, ids_b;
+  merged.merge_serialized(a.serialize(), &ids_a);
+  merged.merge_serialized(b.serialize(), &ids_b);
+  ASSERT_EQ(ids_b.size(), b.size());
+  for (uint32_t i = 0; i < a.size(); ++i) EXPECT_EQ(merged.string(ids_a[i]), a.string(i));
+  for (uint32_t i = 0; i < b.size(); ++i) EXPECT_EQ(merged.string(ids_b[i]), b.string(i));
+  EXPECT_EQ(merged.count(ids_b[0]), 5u);
+}
+
 TEST(RandomSplit, DependsOnDocumentIdentityOnlyAndHitsTheRate) {
   int valid = 0;
   for (uint64_t off = 0; off < 20000; ++off) valid += in_random_valid(42, 0, off * 37, 0.1);
