@@ -8,7 +8,6 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
-#include <numeric>
 #include <set>
 #include <thread>
 #include <unordered_set>
@@ -431,24 +430,18 @@ int64_t global_length_percentile(const LocalShard& shard, size_t stream, double 
   return static_cast<int64_t>(kth(lo) + (kth(hi) - kth(lo)) * (idx - static_cast<double>(lo)));
 }
 
-// Every rank's table merged in rank order, and where this rank's entries went.
-struct MergedTable {
-  TokenTable global;
-  std::vector<uint32_t> local_ids;  // global id of each local entry
-};
-
-MergedTable merge_tables(TokenTable&& local) {
-  MergedTable m;
-  if (mpi::size() == 1) {  // merging one table into an empty one gives it back, entry for entry
-    m.local_ids.resize(local.size());
-    std::iota(m.local_ids.begin(), m.local_ids.end(), 0u);
-    m.global = std::move(local);
-    return m;
-  }
-  const std::vector<std::string> blobs = mpi::allgather(local.serialize());
+// Every rank's table merged. Each rank starts from its own table, so its
+// entries keep their ids, and adds the others': merged ids then differ from
+// rank to rank, but counts are sums and Vocab::build's order (count, then
+// bytes) is total, so every rank builds the same vocabulary — and interns
+// (W-1)/W of the entries instead of all of them.
+TokenTable merge_tables(TokenTable&& local) {
+  TokenTable merged = std::move(local);
+  if (mpi::size() == 1) return merged;
+  const std::vector<std::string> blobs = mpi::allgather(merged.serialize());
   for (size_t r = 0; r < blobs.size(); ++r)
-    m.global.merge_serialized(blobs[r], static_cast<int>(r) == mpi::rank() ? &m.local_ids : nullptr);
-  return m;
+    if (static_cast<int>(r) != mpi::rank()) merged.merge_serialized(blobs[r]);
+  return merged;
 }
 
 // `s` as a JSON string, exactly as nlohmann's dump() writes it: printable
@@ -625,17 +618,18 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::vector<Vocab> vocabs;
   std::vector<std::vector<int32_t>> to_global(nstreams);
   for (size_t s = 0; s < nstreams; ++s) {
-    const MergedTable merged = merge_tables(std::move(shard.tables[s]));
-    std::vector<int32_t> vocab_id;  // of each merged entry
+    const size_t local_entries = shard.tables[s].size();
+    const TokenTable merged = merge_tables(std::move(shard.tables[s]));  // local ids are its first ids
+    std::vector<int32_t> vocab_id;                                     // of each merged entry
     vocabs.push_back(vocab_itos[s].empty()
-                         ? Vocab::build(merged.global, cfg.max_vocab, cfg.min_freq, cfg.vocab_multiple, &vocab_id)
-                         : Vocab::from_itos(vocab_itos[s], merged.global, &vocab_id));
-    for (const uint32_t g : merged.local_ids) to_global[s].push_back(vocab_id[g]);
+                         ? Vocab::build(merged, cfg.max_vocab, cfg.min_freq, cfg.vocab_multiple, &vocab_id)
+                         : Vocab::from_itos(vocab_itos[s], merged, &vocab_id));
+    to_global[s].assign(vocab_id.begin(), vocab_id.begin() + static_cast<std::ptrdiff_t>(local_entries));
     sum.vocab_sizes.push_back(vocabs[s].itos.size());
   }
   std::vector<uint32_t> label_to_class;
   if (corpus.labelled) {
-    const TokenTable labels = merge_tables(TokenTable(shard.label_table)).global;  // a copy: the local names are read below
+    const TokenTable labels = merge_tables(TokenTable(shard.label_table));  // a copy: the local names are read below
     sum.classes = cfg.classes;
     if (sum.classes.empty()) {
       for (uint32_t i = 0; i < labels.size(); ++i) sum.classes.push_back(labels.string(i));

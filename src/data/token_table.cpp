@@ -85,7 +85,7 @@ std::string TokenTable::serialize() const {
   return out;
 }
 
-void TokenTable::merge_serialized(std::string_view blob, std::vector<uint32_t>* ids) {
+void TokenTable::merge_serialized(std::string_view blob) {
   for (size_t i = 0; i < blob.size();) {
     uint32_t len;
     uint64_t c;
@@ -95,7 +95,6 @@ void TokenTable::merge_serialized(std::string_view blob, std::vector<uint32_t>* 
     std::memcpy(&c, blob.data() + i + 4 + len, 8);
     uint32_t id = intern(s);
     counts_[id] += c - 1;  // intern() already counted one
-    if (ids) ids->push_back(id);
     i += 4 + len + 8;
   }
 }

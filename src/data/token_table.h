@@ -28,9 +28,8 @@ class TokenTable {
 
   // Length-prefixed (string, count) records.
   std::string serialize() const;
-  // Adds every (string, count) of a serialized table into this one; `ids`,
-  // when given, receives each record's id here, in order.
-  void merge_serialized(std::string_view blob, std::vector<uint32_t>* ids = nullptr);
+  // Adds every (string, count) of a serialized table into this one.
+  void merge_serialized(std::string_view blob);
 
  private:
   uint32_t find_or_insert(std::string_view s, uint64_t h);

@@ -82,6 +82,34 @@ TEST(TokenTable, MergeIsOrderIndependentForCounts) {
   EXPECT_EQ(ab.count(ab.intern("y")) - 1, 5u);
 }
 
+// What prep's ranks do: each starts the merge from its own table and adds
+// the others'; the merged ids differ, but every rank builds the same
+// vocabulary (counts, then bytes, order it totally, ties cut by the cap
+// included), and its own entries, the first ids of its merge, map through
+// entry_ids to their vocabulary ids.
+TEST(TokenTable, MergingFromEachRanksOwnTableGivesOneVocabulary) {
+  std::mt19937 rng(5);
+  std::vector<TokenTable> ranks(3);
+  for (auto& t : ranks)
+    for (int i = 0; i < 3000; ++i) t.intern("t" + std::to_string(rng() % 900), rng() % 5 != 0);
+  for (int64_t cap : {40, 333, 60000}) {
+    std::vector<Vocab> vocabs;
+    for (size_t r = 0; r < ranks.size(); ++r) {
+      TokenTable merged = ranks[r];
+      for (size_t q = 0; q < ranks.size(); ++q)
+        if (q != r) merged.merge_serialized(ranks[q].serialize());
+      std::vector<int32_t> entry_ids;
+      vocabs.push_back(Vocab::build(merged, cap, 2, 8, &entry_ids));
+      for (uint32_t i = 0; i < ranks[r].size(); ++i) {
+        ASSERT_EQ(merged.string(i), ranks[r].string(i));
+        ASSERT_EQ(entry_ids[i], vocabs.back().id(ranks[r].string(i)));
+      }
+      EXPECT_EQ(vocabs.back().itos, vocabs[0].itos) << "rank " << r << ", max_vocab " << cap;
+      EXPECT_EQ(vocabs.back().counts, vocabs[0].counts) << "rank " << r << ", max_vocab " << cap;
+    }
+  }
+}
+
 // Slots match short tokens by their length and first 8 bytes: tokens that
 // share a head, differ only in length or in a NUL, or pass 8 bytes keep their own ids.
 TEST(TokenTable, TokensSharingHeadsKeepTheirOwnIds) {
@@ -146,19 +174,6 @@ TEST(Vocab, EntryIdsEqualIdOfEachEntry) {
   std::vector<int32_t> ids;
   const Vocab reused = Vocab::from_itos({"xxunk", "w7", "xxpad", "w7", "absent", "xxfake0", "w9", "xxunk"}, t, &ids);
   check(reused, ids, "from_itos");
-}
-
-// merge_serialized reports where each record of a blob went, in order.
-TEST(TokenTable, MergeReportsEachRecordsId) {
-  auto a = table({{"x", 2}, {"y", 1}}), b = table({{"y", 4}, {"z", 1}, {"x", 1}});
-  TokenTable merged;
-  std::vector<uint32_t> ids_a, ids_b;
-  merged.merge_serialized(a.serialize(), &ids_a);
-  merged.merge_serialized(b.serialize(), &ids_b);
-  ASSERT_EQ(ids_b.size(), b.size());
-  for (uint32_t i = 0; i < a.size(); ++i) EXPECT_EQ(merged.string(ids_a[i]), a.string(i));
-  for (uint32_t i = 0; i < b.size(); ++i) EXPECT_EQ(merged.string(ids_b[i]), b.string(i));
-  EXPECT_EQ(merged.count(ids_b[0]), 5u);
 }
 
 TEST(RandomSplit, DependsOnDocumentIdentityOnlyAndHitsTheRate) {
