@@ -55,19 +55,27 @@ void print_summary(const PrepSummary& s, const std::string& vocab_from) {
   std::printf("wrote %s\n", s.out_path.c_str());
 }
 
+// Rank 0's steps, the share of the run each took.
+void print_steps(const PrepSummary& s) {
+  std::printf("\nsteps on rank 0 of %d\n", mpi::size());
+  for (const auto& step : s.steps)
+    std::printf("  %-56s %8.3f s %6.1f%%\n", step.name.c_str(), step.seconds, 100.0 * step.seconds / s.seconds);
+}
+
 }  // namespace
 
 Command add_prep(CLI::App& app) {
   struct Args {
     std::string config, out;
     std::vector<std::string> sets;
-    bool quiet = false;
+    bool quiet = false, timings = false;
   };
   auto a = std::make_shared<Args>();
   app.add_option("config", a->config, "recipe (TOML) with a [prep] section")->required();
   app.add_option("--set", a->sets, "override a recipe key: section.key=value (repeatable)");
   app.add_option("--out", a->out, "output .h5 (default: prep.out, else shards/NAME.h5)");
   app.add_flag("--quiet", a->quiet, "no progress bar");
+  app.add_flag("--timings", a->timings, "also print how long each step took on rank 0");
   return [a] {
     PrepConfig cfg;
     try {
@@ -89,6 +97,7 @@ Command add_prep(CLI::App& app) {
     if (mpi::rank() == 0) {
       bar.finish();
       print_summary(s, cfg.vocab_from);
+      if (a->timings) print_steps(s);
     }
     return 0;
   };

@@ -36,17 +36,17 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 // Unreadable parts are skipped here: corpus discovery names them.
 // Links to folders are not followed (as std::filesystem's recursive walk).
-bool folder_has_compressed(const fs::path& dir) {
-  std::vector<DirEntry> entries;
+bool folder_has_compressed(const fs::path& dir, DirListings& listings) {
+  const std::vector<DirEntry>* entries;
   try {
-    entries = list_dir(dir.native(), DirOrder::AsStored);
+    entries = &listings.list(dir.native());
   } catch (const UserError&) {
     return false;
   }
-  for (const DirEntry& e : entries)
+  for (const DirEntry& e : *entries)
     if (e.is_file && is_compressed_name(e.name)) return true;
-  for (const DirEntry& e : entries)
-    if (e.is_dir && !e.is_link && folder_has_compressed(dir / e.name)) return true;
+  for (const DirEntry& e : *entries)
+    if (e.is_dir && !e.is_link && folder_has_compressed(dir / e.name, listings)) return true;
   return false;
 }
 
@@ -182,10 +182,10 @@ void mirror_folder(const fs::path& src, const fs::path& dest) {
 
 #endif  // PARLANCE_HAVE_LIBARCHIVE
 
-bool needs_unpacking(const std::string& path) {
+bool needs_unpacking(const std::string& path, DirListings& listings) {
   if (path.empty()) return false;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return folder_has_compressed(path);
+  if (fs::is_directory(path, ec)) return folder_has_compressed(path, listings);
   return is_archive_name(path) || is_compressed_name(path);
 }
 
@@ -243,10 +243,12 @@ void ExpandedInputs::unpack_on_rank0(bool input, bool tgt, std::string& input_ro
 #endif
 }
 
-ExpandedInputs::ExpandedInputs(const PrepConfig& cfg) : cfg_(cfg) {
+ExpandedInputs::ExpandedInputs(const PrepConfig& cfg, DirListings* listings) : cfg_(cfg) {
   const auto t0 = std::chrono::steady_clock::now();
+  DirListings own;
+  DirListings& dirs = listings ? *listings : own;
   // Every rank sees the same names and folders, so every rank agrees on whether there is work.
-  const bool input = needs_unpacking(cfg.input), tgt = needs_unpacking(cfg.input_tgt);
+  const bool input = needs_unpacking(cfg.input, dirs), tgt = needs_unpacking(cfg.input_tgt, dirs);
   if (!input && !tgt) return;
   scratch_ = cfg.out + ".expanded";
   std::string input_root, tgt_root;

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "data/prep_config.h"
+#include "util/dir_listing.h"
 
 namespace parlance {
 
@@ -28,7 +29,8 @@ class ExpandedInputs {
   // Collective (every rank calls it): rank 0 unpacks what `cfg` names that is
   // compressed; errors (a damaged archive, a member path leaving the archive's
   // folder, a link member) are one agreed UserError naming the file and member.
-  explicit ExpandedInputs(const PrepConfig& cfg);
+  // `listings`, if given, keeps the folders listed on the way for the caller.
+  explicit ExpandedInputs(const PrepConfig& cfg, DirListings* listings = nullptr);
   ~ExpandedInputs();  // rank 0 removes the scratch folder
   ExpandedInputs(const ExpandedInputs&) = delete;
   ExpandedInputs& operator=(const ExpandedInputs&) = delete;

@@ -35,18 +35,18 @@ uint64_t size_of(const fs::path& p) {
 
 // Paths of the regular files under `dir` (not recursive), sorted by path
 // bytes, spelled as `dir / name` would spell them.
-std::vector<std::string> files_in(const fs::path& dir) {
+std::vector<std::string> files_in(const fs::path& dir, DirListings& dirs) {
   const std::string& d = dir.native();
   const std::string prefix = d.empty() || d.back() == '/' ? d : d + '/';
   std::vector<std::string> out;
-  for (const DirEntry& e : list_dir(d))
+  for (const DirEntry& e : dirs.list(d))
     if (e.is_file) out.push_back(prefix + e.name);
   return out;
 }
 
-std::vector<std::string> subdirs(const fs::path& dir) {
+std::vector<std::string> subdirs(const fs::path& dir, DirListings& dirs) {
   std::vector<std::string> out;
-  for (const DirEntry& e : list_dir(dir.native()))
+  for (const DirEntry& e : dirs.list(dir.native()))
     if (e.is_dir) out.push_back(e.name);
   return out;
 }
@@ -57,32 +57,32 @@ void add_file(Corpus& c, std::string path, int split, const std::string& label =
 
 // aclImdb-style tree: SPLIT/CLASS/*.txt, with "unsup" (top level or under a
 // split) as unlabelled text in its own split.
-void discover_folder_tree(Corpus& c, const fs::path& root) {
+void discover_folder_tree(Corpus& c, const fs::path& root, DirListings& dirs) {
   static const std::vector<std::string> kSplitOrder = {"train", "valid", "test"};
   std::vector<std::string> present;
   for (const auto& s : kSplitOrder)
     if (fs::is_directory(root / s)) present.push_back(s);
   c.labelled = true;
   if (present.empty()) {  // ROOT/CLASS/*: one pool, random split
-    if (subdirs(root).empty())
+    if (subdirs(root, dirs).empty())
       throw UserError(root.string() + ": prep.format = \"folder\" expects one folder per class (ROOT/CLASS/*.txt) or "
                       "split folders (ROOT/train/CLASS/*.txt, as aclImdb); this folder has files only (for unlabelled "
                       "text, use format = \"text\" with doc_split = \"file\")");
     c.splits = {"train", "valid"};
-    for (const auto& cls : subdirs(root))
-      for (auto& f : files_in(root / cls)) add_file(c, std::move(f), -1, cls);
+    for (const auto& cls : subdirs(root, dirs))
+      for (auto& f : files_in(root / cls, dirs)) add_file(c, std::move(f), -1, cls);
     return;
   }
   std::vector<fs::path> unsup_dirs;
   for (const auto& s : present) {
     int split = static_cast<int>(c.splits.size());
     c.splits.push_back(s);
-    for (const auto& cls : subdirs(root / s)) {
+    for (const auto& cls : subdirs(root / s, dirs)) {
       if (cls == "unsup") {
         unsup_dirs.push_back(root / s / cls);
         continue;
       }
-      for (auto& f : files_in(root / s / cls)) add_file(c, std::move(f), split, cls);
+      for (auto& f : files_in(root / s / cls, dirs)) add_file(c, std::move(f), split, cls);
     }
   }
   if (fs::is_directory(root / "unsup")) unsup_dirs.push_back(root / "unsup");
@@ -90,7 +90,7 @@ void discover_folder_tree(Corpus& c, const fs::path& root) {
     int split = static_cast<int>(c.splits.size());
     c.splits.push_back("unsup");
     for (const auto& d : unsup_dirs)
-      for (auto& f : files_in(d)) add_file(c, std::move(f), split);
+      for (auto& f : files_in(d, dirs)) add_file(c, std::move(f), split);
   }
 }
 
@@ -141,7 +141,9 @@ Corpus discover_corpus(const PrepConfig& cfg) {
   return c;
 }
 
-Corpus list_corpus(const PrepConfig& cfg) {
+Corpus list_corpus(const PrepConfig& cfg, DirListings* listings) {
+  DirListings own;
+  DirListings& dirs = listings ? *listings : own;
   Corpus c;
   fs::path input(cfg.input);
   require_readable(input);
@@ -151,7 +153,7 @@ Corpus list_corpus(const PrepConfig& cfg) {
       break;
     case InputFormat::Folder:
       if (!fs::is_directory(input)) throw UserError(cfg.input + ": prep.format = \"folder\" needs a folder");
-      discover_folder_tree(c, input);
+      discover_folder_tree(c, input, dirs);
       break;
     case InputFormat::Csv:
       if (!fs::is_regular_file(input)) throw UserError(cfg.input + ": expected a CSV file");
@@ -170,7 +172,7 @@ Corpus list_corpus(const PrepConfig& cfg) {
       if (fs::is_directory(input)) {
         // train.* / valid.* / test.* name their split; otherwise the seeded split decides.
         std::vector<fs::path> files;
-        for (auto& f : files_in(input)) files.emplace_back(std::move(f));
+        for (auto& f : files_in(input, dirs)) files.emplace_back(std::move(f));
         bool named = std::any_of(files.begin(), files.end(), [](const fs::path& f) { return f.stem() == "train"; });
         if (named) {
           c.splits.clear();

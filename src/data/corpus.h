@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/prep_config.h"
+#include "util/dir_listing.h"
 
 namespace parlance {
 
@@ -40,8 +41,9 @@ Corpus discover_corpus(const PrepConfig& cfg);
 // global order, sizes not yet known (zero); throws UserError for a missing
 // input or a wrong layout. set_sizes takes one size per source, in that order,
 // fills in sizes and offsets, and throws UserError for an empty corpus, named
-// by `input` (prep.input).
-Corpus list_corpus(const PrepConfig& cfg);
+// by `input` (prep.input). `listings`, if given, serves folders already listed
+// (and keeps the ones listed here).
+Corpus list_corpus(const PrepConfig& cfg, DirListings* listings = nullptr);
 void set_sizes(Corpus& c, const std::vector<uint64_t>& sizes, const std::string& input);
 
 // The size of a file that can be opened for reading (one open, one fstat);

@@ -41,6 +41,23 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// This rank's steps, each timed from the end of the one before (`prep
+// --timings` prints rank 0's): they tile the run, so a step that does not
+// shrink with ranks shows as such.
+class StepClock {
+ public:
+  StepClock(std::vector<PrepSummary::Step>& steps, Clock::time_point start) : steps_(steps), last_(start) {}
+  void done(const char* step) {
+    const auto now = Clock::now();
+    steps_.push_back({step, std::chrono::duration<double>(now - last_).count()});
+    last_ = now;
+  }
+
+ private:
+  std::vector<PrepSummary::Step>& steps_;
+  Clock::time_point last_;
+};
+
 // This rank's tokens for one (split, stream): local ids on disk, lengths in memory.
 struct StreamPart {
   std::unique_ptr<SpillFile> spill;
@@ -496,6 +513,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   const int rank = mpi::rank(), world = mpi::size();
   PrepSummary sum;
   sum.out_path = recipe.out;
+  StepClock clock(sum.steps, t0);
   sum.stream_names = recipe.parallel() ? std::vector<std::string>{"src", "tgt"} : std::vector<std::string>{""};
   const size_t nstreams = sum.stream_names.size();
   const std::string out_dir = fs::path(recipe.out).parent_path().string();
@@ -507,9 +525,12 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
       throw UserError(recipe.out + ": output folder is not writable");
   });
   // Compressed inputs are unpacked beside the output; from here on `cfg` reads the unpacked copies.
-  const ExpandedInputs expanded(recipe);
+  // The folders listed looking for them are listed once, for the corpus too.
+  DirListings listings;
+  const ExpandedInputs expanded(recipe, &listings);
   const PrepConfig& cfg = expanded.config();
   sum.unpack_seconds = expanded.seconds();
+  clock.done("check the recipe and output, unpack compressed inputs");
   const auto t_discover = Clock::now();
 
   // A. Every rank discovers the same corpus (the per-file opens divided among
@@ -518,8 +539,11 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   std::vector<uint64_t> data_begin;
   std::vector<std::vector<std::string>> vocab_itos(nstreams);
   std::vector<std::string> sp_models(nstreams);  // serialized SentencePiece models, per stream
-  mpi::collectively([&] { corpus = list_corpus(cfg); });
+  mpi::collectively([&] { corpus = list_corpus(cfg, &listings); });
+  listings.clear();
+  clock.done("list the corpus");
   const std::vector<uint64_t> sizes = sizes_across_ranks(corpus);
+  clock.done("size its files (every W-th on each rank)");
   mpi::collectively([&] {
     set_sizes(corpus, sizes, cfg.input);
     data_begin = data_begins(corpus, cfg);
@@ -545,6 +569,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   sum.splits = corpus.splits;
   sum.total_bytes = corpus.total_bytes + corpus.tgt_size;  // parallel_files: both sides are read
   sum.discover_seconds = seconds_since(t_discover);
+  clock.done("plan the shares, check the data");
 
   std::vector<std::unique_ptr<TextTokenizer>> tokenizers;
   for (size_t s = 0; s < nstreams; ++s) tokenizers.push_back(std::make_unique<TextTokenizer>(s == 0 ? cfg.tok : cfg.tok_tgt));
@@ -564,6 +589,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
     tokenizers[s]->load_sentencepiece(sp_models[s]);
   }
 
+  clock.done("make the tokenizers");
   // B. This rank's share, tokenized. A failure here is local: the caller aborts all ranks.
   std::vector<const TextTokenizer*> toks;
   for (auto& t : tokenizers) toks.push_back(t.get());
@@ -595,6 +621,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   const auto t_read = Clock::now();
   builder.read(rank_share(corpus, data_begin, rank, world), rank == 0 ? progress : ProgressFn());
   LocalShard shard = builder.take();
+  clock.done("read and tokenize this rank's share");
   hasher.join();
   if (!hash_error.empty()) throw UserError(hash_error);
   for (const auto& [source, h] : shard.file_hashes) hashes[source] = h;
@@ -611,6 +638,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   sum.rank_seconds = mpi::allgather(seconds_since(t_read));
   sum.rank_bytes = mpi::allgather(shard.bytes);
   sum.repaired_bytes = mpi::allreduce_sum(shard.repaired);
+  clock.done("exchange hashes and counts (waits for the slowest rank)");
 
   sum.tokenize_seconds = seconds_since(t_read);
   const auto t_vocab = Clock::now();
@@ -647,6 +675,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   }
 
   sum.vocab_seconds = seconds_since(t_vocab);
+  clock.done("merge the token tables, build the vocabulary");
   const auto t_write = Clock::now();
   const std::string tmp = cfg.out + ".partial";
   // Whatever stops the write leaves no half-written file behind.
@@ -662,6 +691,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
     if (cfg.counts_for_vocab(split)) sum.vocab_splits.push_back(split);
   {
     ParallelH5Writer w(tmp);
+    clock.done("create the output file");
     for (size_t sp = 0; sp < corpus.splits.size(); ++sp) {
       const std::string& split = corpus.splits[sp];
       w.create_group(prepared::split_group(split));
@@ -709,7 +739,9 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
     }
     w.close();
   }
+  clock.done("write the token ids, offsets and labels");
   mpi::barrier();
+  clock.done("wait for every rank's write");
   if (rank == 0) {
     {
       H5File f(tmp, H5File::Mode::ReadWrite);
@@ -723,12 +755,15 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
       if (corpus.labelled) f.write_strings(prepared::kClasses, sum.classes);
       write_provenance(f, cfg, corpus, sum, world, hashes, expanded);
     }
+    clock.done("rank 0: vocabulary strings, classes, provenance");
     std::error_code ec;
     fs::rename(tmp, cfg.out, ec);
     if (ec) throw std::runtime_error("cannot rename " + tmp + " to " + cfg.out + ": " + ec.message());
     partial.keep = true;
+    clock.done("rank 0: rename into place");
   }
   mpi::barrier();
+  clock.done("the last barrier");
   sum.write_seconds = seconds_since(t_write);
   sum.seconds = seconds_since(t0);
   return sum;

@@ -35,6 +35,12 @@ struct PrepSummary {
   double discover_seconds = 0, tokenize_seconds = 0, vocab_seconds = 0, write_seconds = 0;
   std::vector<uint64_t> rank_bytes;
   std::vector<double> rank_seconds;
+  // This rank's steps in order, each with its seconds; they add up to `seconds`.
+  struct Step {
+    std::string name;
+    double seconds;
+  };
+  std::vector<Step> steps;
 };
 
 // Called on rank 0 after each chunk: bytes of its own share done and in total.

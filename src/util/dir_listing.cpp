@@ -62,4 +62,10 @@ std::vector<DirEntry> list_dir(const std::string& dir, DirOrder order) {
   return order == DirOrder::ByName ? sorted_by_name(std::move(out)) : out;
 }
 
+const std::vector<DirEntry>& DirListings::list(const std::string& dir) {
+  auto it = kept_.find(dir);
+  if (it == kept_.end()) it = kept_.emplace(dir, list_dir(dir)).first;  // list_dir throws before anything is kept
+  return it->second;
+}
+
 }  // namespace parlance

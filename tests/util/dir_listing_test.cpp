@@ -65,5 +65,29 @@ TEST(ListDir, ManyNamesInByteOrderEitherWay) {
   fs::remove_all(dir);
 }
 
+// A folder is listed once (later calls see the first listing until clear()),
+// by name; a folder that fails to list is not kept, and lists once it can.
+TEST(DirListings, ListsAFolderOnceUntilCleared) {
+  const fs::path dir = fs::temp_directory_path() / ("parlance_dir_listings_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  DirListings listings;
+  EXPECT_THROW(listings.list(dir.string()), UserError);
+  fs::create_directories(dir);
+  std::ofstream(dir / "b.txt") << 1;
+  std::ofstream(dir / "a.txt") << 2;
+  const auto names = [&] {
+    std::vector<std::string> out;
+    for (const auto& e : listings.list(dir.string())) out.push_back(e.name);
+    return out;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.txt", "b.txt"}));
+  std::ofstream(dir / "c.txt") << 3;
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.txt", "b.txt"}));
+  EXPECT_EQ(&listings.list(dir.string()), &listings.list(dir.string()));
+  listings.clear();
+  EXPECT_EQ(names(), (std::vector<std::string>{"a.txt", "b.txt", "c.txt"}));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace parlance
