@@ -589,7 +589,7 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
     tokenizers[s]->load_sentencepiece(sp_models[s]);
   }
 
-  clock.done("make the tokenizers");
+  clock.done("make the tokenizers (SentencePiece is trained here)");
   // B. This rank's share, tokenized. A failure here is local: the caller aborts all ranks.
   std::vector<const TextTokenizer*> toks;
   for (auto& t : tokenizers) toks.push_back(t.get());
