@@ -28,12 +28,6 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-[[maybe_unused]] std::string without_compressed_suffix(const std::string& name) {
-  for (const auto& x : kCompressedSuffixes)
-    if (ends_with(name, x)) return name.substr(0, name.size() - x.size());
-  return name;
-}
-
 // Unreadable parts are skipped here: corpus discovery names them.
 // Links to folders are not followed (as std::filesystem's recursive walk).
 bool folder_has_compressed(const fs::path& dir, DirListings& listings) {
@@ -51,6 +45,12 @@ bool folder_has_compressed(const fs::path& dir, DirListings& listings) {
 }
 
 #ifdef PARLANCE_HAVE_LIBARCHIVE
+
+std::string without_compressed_suffix(const std::string& name) {
+  for (const auto& x : kCompressedSuffixes)
+    if (ends_with(name, x)) return name.substr(0, name.size() - x.size());
+  return name;
+}
 
 // One libarchive reader over one file; `raw`: a single compressed stream.
 class ArchiveReader {

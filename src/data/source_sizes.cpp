@@ -1,6 +1,5 @@
 #include "data/source_sizes.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

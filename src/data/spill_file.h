@@ -10,8 +10,8 @@
 // growing vector copied and page-faulted its contents again at every
 // doubling): the first block holds 64 Ki ids, each next one twice the last, up
 // to `max_block_ids`.
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>

@@ -32,7 +32,7 @@ std::vector<DirEntry> sorted_by_name(std::vector<DirEntry> entries) {
 }
 }  // namespace
 
-std::vector<DirEntry> list_dir(const std::string& dir, DirOrder order) {
+std::vector<DirEntry> list_dir(const std::string& dir) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) throw UserError(dir + ": cannot list folder: " + std::strerror(errno));
   struct Close {
@@ -59,7 +59,7 @@ std::vector<DirEntry> list_dir(const std::string& dir, DirOrder order) {
     errno = 0;
   }
   if (errno != 0) throw UserError(dir + ": cannot list folder: " + std::strerror(errno));
-  return order == DirOrder::ByName ? sorted_by_name(std::move(out)) : out;
+  return sorted_by_name(std::move(out));
 }
 
 const std::vector<DirEntry>& DirListings::list(const std::string& dir) {

@@ -16,12 +16,9 @@ struct DirEntry {
   bool is_link = false;  // a symbolic link (is_dir / is_file describe its target)
 };
 
-enum class DirOrder { ByName, AsStored };
-
-// Every entry but "." and "..", sorted by name bytes (or in the file system's
-// order, for a caller to whom order does not matter). Throws UserError naming
+// Every entry but "." and "..", sorted by name bytes. Throws UserError naming
 // the folder when it cannot be read.
-std::vector<DirEntry> list_dir(const std::string& dir, DirOrder order = DirOrder::ByName);
+std::vector<DirEntry> list_dir(const std::string& dir);
 
 // Listings made once and read again: prep looks through the input tree for
 // compressed files, then lists the same folders for the corpus (aclImdb:

@@ -7,8 +7,9 @@
 // walk of `corpora/aclImdb/train/pos/` was most of an open() here.
 //
 // Results are those of open(2) / stat(2) on the path itself: where the
-// folder cannot be opened (no search or read permission on it, or it is
-// gone), or the lookup through it fails, the call falls back to the whole path, so errno is the path's own.
+// folder cannot be opened (no search permission on it, or it is gone) or the
+// lookup through it fails, the call falls back to the whole path, so errno is
+// the path's own.
 // One object per thread.
 #include <sys/stat.h>
 

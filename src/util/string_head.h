@@ -17,7 +17,6 @@ inline uint64_t little_endian_head(std::string_view s) {
 
 // Big-endian: two strings without NUL bytes whose heads differ compare as
 // their heads do, so a sort reads whole strings only on a tie.
-
 inline uint64_t big_endian_head(std::string_view s) {
   uint64_t h = 0;
   for (size_t i = 0; i < 8; ++i) h = (h << 8) | (i < s.size() ? static_cast<unsigned char>(s[i]) : 0u);
