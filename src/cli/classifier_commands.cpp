@@ -18,15 +18,16 @@
 namespace parlance::cli {
 namespace {
 
-// `first`, when given, is the first run already read.
+// `first`, when given, is the first run already read; the models end up on `device`.
 std::vector<LoadedClassifier> load_all(std::optional<CheckpointContents> first, const std::vector<std::string>& runs,
-                                       const std::string& data) {
+                                       const std::string& data, torch::Device device) {
   std::vector<LoadedClassifier> out;
   if (first) out.push_back(load_classifier(std::move(*first)));
   for (const auto& r : runs) out.push_back(load_classifier(r, data));
   for (const auto& c : out)
     if (c.card.classes != out[0].card.classes)
       throw UserError(c.file + ": its classes differ from " + out[0].file + "'s; an ensemble needs the same classes");
+  for (auto& c : out) c.model->to(device);
   torch::set_num_threads(static_cast<int>(out.at(0).cfg.threads));  // as many as training used per rank
   return out;
 }
@@ -36,11 +37,11 @@ std::vector<LoadedClassifier> load_all(std::optional<CheckpointContents> first, 
 std::vector<ClassProbabilities> probabilities_of(std::vector<LoadedClassifier>& models,
                                                  const std::vector<LabelledDocs>& docs,
                                                  const std::vector<std::vector<int64_t>>& batches,
-                                                 const std::vector<int64_t>& pad_to = {}) {
+                                                 torch::Device device, const std::vector<int64_t>& pad_to = {}) {
   std::vector<ClassProbabilities> out;
   for (size_t m = 0; m < models.size(); ++m)
     out.push_back(class_probabilities(*models[m].model, docs[m], batches, models[m].cfg.bptt, models[m].cfg.max_len,
-                                      torch::kCPU, pad_to));
+                                      device, pad_to));
   return out;
 }
 
@@ -62,13 +63,13 @@ ClassMetrics metrics_of(const ClassProbabilities& p, int64_t classes, Communicat
 }  // namespace
 
 int eval_classifiers(CheckpointContents first, const std::vector<std::string>& more, const std::string& data_override,
-                     const std::string& split, int64_t bs, const std::string& confusion_svg) {
+                     const std::string& split, int64_t bs, const std::string& confusion_svg, torch::Device device) {
   auto comm = make_communicator("mpi");
   std::vector<LoadedClassifier> models;
   std::vector<LabelledDocs> docs;
   try {  // every rank reads the same files: an error here is one they all agree on
     if (!confusion_svg.empty()) check_output_file(confusion_svg, "--confusion");
-    models = load_all(std::move(first), more, data_override);
+    models = load_all(std::move(first), more, data_override, device);
     const PreparedDataset data(models[0].cfg.data);
     for (const auto& m : models) {
       if (data.itos() != m.card.stream("").itos)
@@ -83,7 +84,7 @@ int eval_classifiers(CheckpointContents first, const std::vector<std::string>& m
   const int64_t per_rank = bs > 0 ? bs : models[0].cfg.valid_bs;
   const BatchPlan plan = validation_plan(docs[0].lengths(), per_rank, comm->size(), comm->rank());
   const int64_t classes = models[0].model->n_classes();
-  const std::vector<ClassProbabilities> each = probabilities_of(models, docs, plan.batches, plan.pad_to);
+  const std::vector<ClassProbabilities> each = probabilities_of(models, docs, plan.batches, device, plan.pad_to);
   std::vector<ClassMetrics> members;
   for (const auto& p : each) members.push_back(metrics_of(p, classes, *comm));
   const ClassMetrics metrics = metrics_of(mean_of(each), classes, *comm);
@@ -105,7 +106,7 @@ int eval_classifiers(CheckpointContents first, const std::vector<std::string>& m
 Command add_predict(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs, ensemble, texts;
-    std::string file;
+    std::string file, device;
     int64_t column = -1;
     bool no_header = false;
   };
@@ -116,13 +117,16 @@ Command add_predict(CLI::App& app) {
   app.add_option("--file", a->file, "classify every line of this file (or one CSV column with --column)");
   app.add_option("--column", a->column, "--file is a CSV: classify this column (0-based)");
   app.add_flag("--no-header", a->no_header, "the CSV has no header record");
+  add_device_option(app, a->device);
   return [a] {
     if (mpi::rank() != 0) return 0;
     std::vector<std::string> runs = a->runs;
     runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
     if (runs.empty()) throw UserError("predict: give a classifier run (parlance predict RUN --text ...)");
     if (a->texts.empty() == a->file.empty()) throw UserError("predict: give --text or --file (one of them)");
-    std::vector<LoadedClassifier> models = load_all(std::nullopt, runs, "");
+    CheckpointContents first = read_checkpoint(runs[0], "");
+    const torch::Device device = inference_device(a->device, first.cfg.device, this_process_alone());
+    std::vector<LoadedClassifier> models = load_all(std::move(first), {runs.begin() + 1, runs.end()}, "", device);
     const std::vector<std::string> texts =
         a->file.empty() ? a->texts : read_document_texts(a->file, a->column, !a->no_header);
     std::vector<std::vector<int64_t>> ids;
@@ -136,7 +140,7 @@ Command add_predict(CLI::App& app) {
     }
     // Batches of similar lengths, then the rows put back in input order.
     const std::vector<int64_t> order = sort_order(docs[0].lengths());
-    ClassProbabilities p = mean_of(probabilities_of(models, docs, rank_batches(order, 32, 1, 0, false)));
+    ClassProbabilities p = mean_of(probabilities_of(models, docs, rank_batches(order, 32, 1, 0, false), device));
     torch::Tensor probs = torch::empty_like(p.probs);
     probs.index_copy_(0, torch::tensor(order, torch::kInt64), p.probs);
     const auto& classes = models[0].card.classes;

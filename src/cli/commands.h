@@ -8,6 +8,7 @@
 
 #include "cli/data_commands.h"
 #include "train/checkpoint.h"
+#include "train/device_choice.h"
 
 namespace parlance::cli {
 
@@ -24,9 +25,14 @@ Command add_translate(CLI::App& app);
 // is the first run's checkpoint, already read; `more` the other runs;
 // `confusion_svg`, unless "", gets the confusion matrix drawn.
 int eval_classifiers(CheckpointContents first, const std::vector<std::string>& more, const std::string& data_override,
-                     const std::string& split, int64_t bs, const std::string& confusion_svg);
+                     const std::string& split, int64_t bs, const std::string& confusion_svg, torch::Device device);
 // parlance eval on a translator run: the lesson's loss, token accuracy and
 // BLEU with greedy decoding, and BLEU with beam search when beam > 1.
-int eval_translator(CheckpointContents first, const std::string& split, int64_t bs, int64_t beam);
+int eval_translator(CheckpointContents first, const std::string& split, int64_t bs, int64_t beam, torch::Device device);
+
+// The --device option of the commands that use a trained model, and where
+// eval (collective: every rank calls it) runs; see inference_device.
+void add_device_option(CLI::App& app, std::string& device);
+torch::Device eval_device(const std::string& requested, const std::string& trained_on);
 
 }  // namespace parlance::cli

@@ -14,10 +14,23 @@
 
 namespace parlance::cli {
 
+void add_device_option(CLI::App& app, std::string& device) {
+  app.add_option("--device", device,
+                 "auto (a GPU when one is visible), cpu or cuda (default: cpu for a run trained on the CPU, else auto)")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+}
+
+torch::Device eval_device(const std::string& requested, const std::string& trained_on) {
+  const NodeFacts node = this_node();
+  torch::Device device = torch::kCPU;
+  mpi::collectively([&] { device = inference_device(requested, trained_on, node); });  // one line, on rank 0
+  return device;
+}
+
 Command add_eval(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs, ensemble;
-    std::string data, split = "valid", confusion;
+    std::string data, split = "valid", confusion, device;
     int64_t bs = 0, bptt = 0, beam = 5;
   };
   auto a = std::make_shared<Args>();
@@ -29,17 +42,21 @@ Command add_eval(CLI::App& app) {
   app.add_option("--bptt", a->bptt, "language models: sequence length (default: the run's bptt)");
   app.add_option("--confusion", a->confusion, "classifiers: also draw the confusion matrix into this SVG file");
   app.add_option("--beam", a->beam, "translators: beam size for the beam-search BLEU (1: greedy only)")->check(CLI::Range(1, 100));
+  add_device_option(app, a->device);
   return [a] {
     std::vector<std::string> runs = a->runs;
     runs.insert(runs.end(), a->ensemble.begin(), a->ensemble.end());
     if (runs.empty()) throw UserError("eval: give a run folder or checkpoint");
     CheckpointContents first = read_checkpoint(runs[0], a->data);
+    const torch::Device device = eval_device(a->device, first.cfg.device);
     if (first.cfg.task == "classifier")
-      return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs, a->confusion);
+      return eval_classifiers(std::move(first), {runs.begin() + 1, runs.end()}, a->data, a->split, a->bs, a->confusion,
+                              device);
     if (!a->confusion.empty()) throw UserError("eval: --confusion is for classifiers; " + runs[0] + " is a " + first.cfg.task);
     if (runs.size() > 1) throw UserError("eval: ensembles are of classifiers; " + runs[0] + " is a " + first.cfg.task);
-    if (first.cfg.task == "translator") return eval_translator(std::move(first), a->split, a->bs, a->beam);
+    if (first.cfg.task == "translator") return eval_translator(std::move(first), a->split, a->bs, a->beam, device);
     LoadedModel lm = load_checkpoint(std::move(first));
+    lm.model->to(device);
     auto comm = make_communicator("mpi");
     const int64_t bs = a->bs > 0 ? a->bs : lm.cfg.valid_bs, bptt = a->bptt > 0 ? a->bptt : lm.cfg.bptt;
     std::unique_ptr<PreparedDataset> data;

@@ -4,6 +4,7 @@
 // for the whole tool too.
 #include "cli/commands.h"
 #include "cli/run_cli.h"
+#include "data/compressed_input.h"
 #include "train/device_choice.h"
 #include "train/warn_once.h"
 
@@ -29,6 +30,10 @@ int main(int argc, char** argv) {
   all.insert(all.end(), models.begin(), models.end());
   CliHooks hooks;
   hooks.on_start = [](int rank) { parlance::show_each_libtorch_warning_once(rank); };
-  hooks.version = [] { return std::string("parlance ") + PARLANCE_VERSION + " (" + parlance::devices_summary() + ")"; };
+  hooks.version = [] {
+    return std::string("parlance ") + PARLANCE_VERSION + " (" + parlance::devices_summary() + "; " +
+           (parlance::reads_compressed_input() ? "compressed inputs through libarchive"
+                                               : "no compressed inputs: built without libarchive") + ")";
+  };
   return run_cli(argc, argv, all, hooks);
 }

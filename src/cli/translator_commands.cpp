@@ -17,8 +17,9 @@
 
 namespace parlance::cli {
 
-int eval_translator(CheckpointContents first, const std::string& split, int64_t bs, int64_t beam) {
+int eval_translator(CheckpointContents first, const std::string& split, int64_t bs, int64_t beam, torch::Device device) {
   LoadedTranslator t = load_translator(std::move(first));
+  t.model->to(device);
   torch::set_num_threads(static_cast<int>(t.cfg.threads));
   auto comm = make_communicator("mpi");
   SentencePairs pairs;
@@ -33,7 +34,7 @@ int eval_translator(CheckpointContents first, const std::string& split, int64_t 
     throw AgreedError(e.what());
   }
   const BatchPlan plan = validation_plan(pairs.src_lengths(), bs > 0 ? bs : t.cfg.valid_bs, comm->size(), comm->rank());
-  TranslationScores greedy = score_greedy(*t.model, pairs, plan.batches, t.target, torch::kCPU);
+  TranslationScores greedy = score_greedy(*t.model, pairs, plan.batches, t.target, device);
   greedy.sum_over(*comm);
   BleuStats beamed;
   if (beam > 1) {
@@ -68,7 +69,7 @@ void write_attention_svg(const std::string& path, const LoadedTranslator& t, con
 
 Command add_translate(CLI::App& app) {
   struct Args {
-    std::string run, file, attention;
+    std::string run, file, attention, device;
     std::vector<std::string> texts;
     int64_t beam = 1, max_len = 0;
   };
@@ -79,11 +80,13 @@ Command add_translate(CLI::App& app) {
   app.add_option("--beam", a->beam, "beam size (1: greedy)")->check(CLI::Range(1, 100));
   app.add_option("--max-len", a->max_len, "longest output in tokens (default: the run's limit, else 2 × source + 10)");
   app.add_option("--attention", a->attention, "draw the first sentence's attention matrix into this SVG file");
+  add_device_option(app, a->device);
   return [a] {
     if (mpi::rank() != 0) return 0;
     if (a->texts.empty() == a->file.empty()) throw UserError("translate: give --text or --file (one of them)");
     if (!a->attention.empty()) check_output_file(a->attention, "--attention");
     LoadedTranslator t = load_translator(a->run);
+    t.model->to(inference_device(a->device, t.cfg.device, this_process_alone()));
     torch::set_num_threads(static_cast<int>(t.cfg.threads));
     const std::vector<std::string> texts = a->file.empty() ? a->texts : read_document_texts(a->file, -1, false);
     const TextEncoder encoder(t.card.stream(t.src_stream), /*complete_documents=*/true);

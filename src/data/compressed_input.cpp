@@ -191,6 +191,14 @@ bool needs_unpacking(const std::string& path, DirListings& listings) {
 
 }  // namespace
 
+bool reads_compressed_input() {
+#ifdef PARLANCE_HAVE_LIBARCHIVE
+  return true;
+#else
+  return false;
+#endif
+}
+
 bool is_archive_name(const std::string& path) {
   return std::any_of(kArchiveSuffixes.begin(), kArchiveSuffixes.end(), [&](const auto& x) { return ends_with(path, x); });
 }

@@ -59,6 +59,10 @@ class ExpandedInputs {
   double seconds_ = 0;
 };
 
+// Whether this build reads compressed inputs (built with libarchive): what
+// `parlance --version` says, and what tests of unpacking skip on.
+bool reads_compressed_input();
+
 // Exposed for tests: which names count as an archive / a compressed file.
 bool is_archive_name(const std::string& path);
 bool is_compressed_name(const std::string& path);  // a single compressed file (not an archive)

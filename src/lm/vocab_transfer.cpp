@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "text/utf8.h"
 #include "train/checkpoint.h"
 #include "util/error.h"
 
@@ -42,7 +43,7 @@ std::string TransferReport::summary() const {
                   std::to_string(total) + " vocabulary entries found in the pretrained vocabulary";
   if (found == total) return s;
   s += "; the other " + std::to_string(total - found) + " start from the mean row (e.g.";
-  for (size_t i = 0; i < missing.size(); ++i) s += (i ? ", \"" : " \"") + missing[i] + "\"";
+  for (size_t i = 0; i < missing.size(); ++i) s += (i ? ", \"" : " \"") + utf8::visible(missing[i]) + "\"";
   return s + ")";
 }
 

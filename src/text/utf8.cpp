@@ -109,6 +109,30 @@ size_t repair(std::string_view s, std::string& out) {
   return replaced;
 }
 
+std::string visible(std::string_view s) {
+  std::string out;
+  for (size_t i = 0, len = 0; i < s.size(); i += len) {
+    const char32_t c = decode(s, i, &len);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c != ' ' && is_space(c))) {
+      static const char* kHex = "0123456789ABCDEF";
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(c >> shift) & 0xF];
+    } else {
+      out.append(s.substr(i, len));
+    }
+  }
+  return out;
+}
+
 size_t length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += !is_cont(c);

@@ -64,4 +64,10 @@ bool str_islower(std::string_view s);
 void append_lower(std::string& out, std::string_view s);
 std::string to_lower(std::string_view s);
 
+// A token as a reader of a message can see it, for quoting it in "...": the
+// C0 and C1 controls, DEL and whitespace other than ' ' written as \n, \t,
+// \r or \uXXXX (IMDb's vocabulary holds U+0085 and U+0096, which terminals
+// print as nothing or as a line break), '"' and '\\' escaped; the rest as is.
+std::string visible(std::string_view s);
+
 }  // namespace parlance::utf8

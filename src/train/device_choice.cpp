@@ -60,13 +60,29 @@ DeviceChoice choose_device(const TrainConfig& cfg, const NodeFacts& node) {
   return c;
 }
 
-NodeFacts this_node() {
+torch::Device inference_device(const std::string& requested, const std::string& trained_on, const NodeFacts& node) {
+  const std::string want = !requested.empty() ? requested : trained_on == "cpu" ? "cpu" : "auto";
+  if (want != "cpu" && want != "cuda" && want != "auto")
+    throw UserError("--device \"" + want + "\": expected auto, cpu or cuda");
+  if (want == "cuda" && node.visible_gpus == 0)
+    throw UserError("--device cuda, but this LibTorch sees no CUDA device (Debian's libtorch is CPU-only; "
+                    "leave --device out or use --device cpu)");
+  if (want == "cpu" || node.visible_gpus == 0) return torch::kCPU;
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(node.local_rank % node.visible_gpus));
+}
+
+NodeFacts this_process_alone() {
   NodeFacts n;
-  n.local_rank = mpi::local_rank();
-  n.local_size = mpi::local_size();
   n.visible_gpus = visible_gpus();
-  n.gpus_shared = mpi::allreduce_max(static_cast<uint64_t>(n.visible_gpus > 0 && n.local_size > n.visible_gpus)) > 0;
   n.nccl_built = nccl_compiled_in();
+  return n;
+}
+
+NodeFacts this_node() {
+  NodeFacts n = this_process_alone();
+  n.local_rank = mpi::local_rank();  // collective: the node's communicator
+  n.local_size = mpi::local_size();
+  n.gpus_shared = mpi::allreduce_max(static_cast<uint64_t>(n.visible_gpus > 0 && n.local_size > n.visible_gpus)) > 0;
   return n;
 }
 
@@ -77,10 +93,7 @@ std::string devices_summary() {
 }
 
 void check_device_request(const TrainConfig& cfg) {
-  NodeFacts local;
-  local.visible_gpus = visible_gpus();
-  local.nccl_built = nccl_compiled_in();
-  choose_device(cfg, local);  // GPU sharing is judged later, with every rank's facts
+  choose_device(cfg, this_process_alone());  // GPU sharing is judged later, with every rank's facts
 }
 
 }  // namespace parlance

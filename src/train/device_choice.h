@@ -37,8 +37,21 @@ struct NodeFacts {
 // The rule above; throws UserError for requests this machine cannot honour.
 DeviceChoice choose_device(const TrainConfig& cfg, const NodeFacts& node);
 
+// Where a command using a trained model (eval, predict, translate) runs.
+// `requested` is its --device: "cpu"; "cuda" (a UserError without a visible
+// GPU); "auto": this rank's GPU (node-local rank mod visible GPUs) when one is
+// visible, else the CPU; "" (no --device): "cpu" for a run trained with
+// train.device = "cpu", else "auto" — a run trained on a GPU is evaluated on
+// one where there is one, and on the CPU of a machine without. No gradients
+// travel, so ranks may share a GPU here.
+torch::Device inference_device(const std::string& requested, const std::string& trained_on, const NodeFacts& node);
+
 // This process's facts (collective: every rank calls it together).
 NodeFacts this_node();
+// What this process sees without asking the others (not collective; taken as
+// local rank 0 of 1): for checks before any collective, and for commands that
+// rank 0 runs alone.
+NodeFacts this_process_alone();
 
 // "LibTorch 2.11.0; 1 CUDA device; NCCL built in": what `parlance --version`
 // adds, and what test scripts read to know whether GPU tests can run.

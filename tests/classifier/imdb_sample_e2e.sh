@@ -69,6 +69,13 @@ pred=$("$bin" predict "$work/clas" --ensemble "$work/clas_bwd" --text "A wonderf
 echo "$pred"
 head -n 6 "$data" > "$work/few.csv"
 from_csv=$("$bin" predict "$work/clas" --file "$work/few.csv" --column 1)
+if "$bin" --version | grep -q "no CUDA device"; then  # --device cuda without a GPU: one line, exit 1
+  if "$bin" predict "$work/clas" --text "Fine." --device cuda > /dev/null 2> "$work/dev.err"; then
+    echo "FAIL: predict --device cuda succeeded without a GPU"; exit 1
+  fi
+  grep -q "parlance: error: --device cuda, but this LibTorch sees no CUDA device" "$work/dev.err" \
+    || { echo "FAIL: predict --device cuda:"; cat "$work/dev.err"; exit 1; }
+fi
 /usr/bin/python3 - "$pred" "$from_csv" <<'PY'
 import sys
 for out, n in ((sys.argv[1], 2), (sys.argv[2], 5)):

@@ -7,6 +7,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case_name=$1 work=$2
+bin=${PARLANCE_BIN:-$root/build/parlance}
+case $case_name in  # the archive cases need a build that reads compressed input
+  damaged_archive|not_compressed|archive_escape|archive_link)
+    if "$bin" --version | grep -q "no compressed inputs"; then
+      echo "SKIP: $("$bin" --version)"; exit 77
+    fi ;;
+esac
 rm -rf "$work"; mkdir -p "$work"; cd "$work"
 out=$work/out.h5
 sets=()
@@ -76,7 +83,7 @@ case $case_name in
 esac
 [ -d "$(dirname "$out")" ] && [ ! -d "$out" ] && echo "previous output" > "$out"
 set +e
-timeout 120 "$root/launch/mpirun" 2 "${PARLANCE_BIN:-$root/build/parlance}" prep "$config" --quiet --out "$out" "${sets[@]}" > stdout.txt 2> stderr.txt
+timeout 120 "$root/launch/mpirun" 2 "$bin" prep "$config" --quiet --out "$out" "${sets[@]}" > stdout.txt 2> stderr.txt
 rc=$?
 set -e
 cat stderr.txt | grep -v '^\s*$' | head -5

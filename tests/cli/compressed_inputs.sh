@@ -12,8 +12,9 @@ for need in "$shared/wikitext-2-raw" "$shared/imdb_sample/texts.csv"; do
   [ -e "$need" ] || { echo "SKIP: $need not found"; exit 77; }
 done
 source "$root/tests/cli/same_datasets.sh"
-rm -rf "$work"; mkdir -p "$work"
 bin=${PARLANCE_BIN:-$root/build/parlance}
+if "$bin" --version | grep -q "no compressed inputs"; then echo "SKIP: $("$bin" --version)"; exit 77; fi
+rm -rf "$work"; mkdir -p "$work"
 prep() {  # prep NP OUT CONFIG INPUT
   local np=$1 out=$2 config=$3 input=$4
   "$root/launch/mpirun" "$np" "$bin" prep "$config" --quiet --out "$out" --set prep.input="$input" > "$out.log" 2>&1 \

@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${PARLANCE_BIN:-$root/build/parlance}
 sp=$1 d=$2
+/usr/bin/python3 -c 'import h5py' 2>/dev/null || { echo "SKIP: /usr/bin/python3 has no h5py (python3-h5py)"; exit 77; }
 rm -rf "$d"; mkdir -p "$d"
 # SentencePiece learns from the vocabulary's splits only: a character that
 # appears in valid alone gets no piece by default (it would leak evaluation

@@ -47,6 +47,15 @@ class CompressedInput : public SharedTestFolder {
   }
 };
 
+// The tests that unpack: skipped in a build without libarchive (the GPU image's).
+class UnpackingInput : public CompressedInput {
+ protected:
+  void SetUp() override {
+    CompressedInput::SetUp();
+    if (!reads_compressed_input()) GTEST_SKIP() << "built without libarchive";
+  }
+};
+
 TEST(CompressedNames, ArchivesAndCompressedFilesAreToldApart) {
   for (const char* a : {"x.tar", "x.tar.gz", "x.tgz", "x.tar.bz2", "x.tar.xz", "x.tar.zst", "x.zip"}) {
     EXPECT_TRUE(is_archive_name(a)) << a;
@@ -81,7 +90,7 @@ TEST_F(CompressedInput, PlainInputIsLeftAlone) {
   EXPECT_EQ(e.origin(dir_.string() + "/plain/.hidden"), dir_.string() + "/plain/.hidden");
 }
 
-TEST_F(CompressedInput, TarballUnpacksIntoItsTopFolderAndIsRemovedAfterwards) {
+TEST_F(UnpackingInput, TarballUnpacksIntoItsTopFolderAndIsRemovedAfterwards) {
   on_rank0("mkdir -p corpus/train/pos corpus/train/neg && printf 'good film\\n' > corpus/train/pos/1.txt && "
            "printf 'bad film\\n' > corpus/train/neg/2.txt && tar -czf corpus.tar.gz corpus && rm -r corpus");
   {
@@ -99,7 +108,7 @@ TEST_F(CompressedInput, TarballUnpacksIntoItsTopFolderAndIsRemovedAfterwards) {
   EXPECT_FALSE(fs::exists(dir_ / "out.h5.expanded"));
 }
 
-TEST_F(CompressedInput, OneGzipFileKeepsItsNameWithoutTheSuffix) {
+TEST_F(UnpackingInput, OneGzipFileKeepsItsNameWithoutTheSuffix) {
   on_rank0("printf 'label,text\\npos,fine\\n' > texts.csv && gzip texts.csv");
   ExpandedInputs e(config(dir_ / "texts.csv.gz"));
   EXPECT_EQ(fs::path(e.config().input).filename(), "texts.csv");
@@ -108,7 +117,7 @@ TEST_F(CompressedInput, OneGzipFileKeepsItsNameWithoutTheSuffix) {
   mpi::barrier();
 }
 
-TEST_F(CompressedInput, FolderWithSomeGzipFilesIsMirrored) {
+TEST_F(UnpackingInput, FolderWithSomeGzipFilesIsMirrored) {
   on_rank0("mkdir -p wt && printf 'train text\\n' > wt/wiki.train.raw && printf 'valid text\\n' > wt/wiki.valid.raw && "
            "gzip wt/wiki.train.raw");
   ExpandedInputs e(config(dir_ / "wt"));
@@ -122,7 +131,7 @@ TEST_F(CompressedInput, FolderWithSomeGzipFilesIsMirrored) {
   mpi::barrier();
 }
 
-TEST_F(CompressedInput, DamagedArchiveIsOneAgreedErrorAndLeavesNoFolder) {
+TEST_F(UnpackingInput, DamagedArchiveIsOneAgreedErrorAndLeavesNoFolder) {
   on_rank0("mkdir -p c && head -c 200000 /dev/urandom > c/noise.bin && tar -czf whole.tar.gz c && "
            "head -c 100000 whole.tar.gz > cut.tar.gz");
   try {
@@ -130,6 +139,24 @@ TEST_F(CompressedInput, DamagedArchiveIsOneAgreedErrorAndLeavesNoFolder) {
     FAIL() << "a damaged archive was accepted";
   } catch (const AgreedError& err) {
     EXPECT_NE(std::string(err.what()).find("cut.tar.gz: damaged"), std::string::npos) << err.what();
+  }
+  mpi::barrier();
+  EXPECT_FALSE(fs::exists(dir_ / "out.h5.expanded"));
+}
+
+// Without libarchive, a compressed input is refused up front on every rank
+// with one line naming the file and why (nothing unpacked, no scratch folder).
+TEST_F(CompressedInput, WithoutLibarchiveACompressedInputIsOneAgreedLine) {
+  if (reads_compressed_input()) GTEST_SKIP() << "this build reads compressed input";
+  on_rank0("printf 'label,text\\npos,fine\\n' > texts.csv && gzip texts.csv");
+  try {
+    ExpandedInputs e(config(dir_ / "texts.csv.gz"));
+    FAIL() << "a compressed input was accepted by a build without libarchive";
+  } catch (const AgreedError& err) {
+    EXPECT_NE(std::string(err.what()).find("texts.csv.gz: is compressed, and this build of parlance reads no compressed "
+                                           "input (built without libarchive)"),
+              std::string::npos)
+        << err.what();
   }
   mpi::barrier();
   EXPECT_FALSE(fs::exists(dir_ / "out.h5.expanded"));

@@ -63,6 +63,8 @@ TEST(InitFromPretrained, CheckpointOfAnotherVocabularyIsRemappedByToken) {
   EXPECT_EQ(r.total, 8);
   EXPECT_EQ(r.missing, (std::vector<std::string>{"d", "e", "f", "g"}));
   EXPECT_NE(r.summary().find("4 of 8"), std::string::npos) << r.summary();
+  r.missing = {"\xc2\x96", "\n \n "};  // as IMDb's vocabulary has them: quoted so a terminal shows them
+  EXPECT_NE(r.summary().find("(e.g. \"\\u0096\", \"\\n \\n \")"), std::string::npos) << r.summary();
   auto p = model.named_parameters(), q = pre.named_parameters();
   EXPECT_TRUE(torch::equal(p["encoder.embedding"][2], q["encoder.embedding"][4]));
   EXPECT_TRUE(torch::allclose(p["encoder.embedding"][3], q["encoder.embedding"].mean(0)));

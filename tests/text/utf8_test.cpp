@@ -5,6 +5,18 @@
 namespace parlance::utf8 {
 namespace {
 
+TEST(Utf8, VisibleWritesWhatATerminalHides) {
+  EXPECT_EQ(visible("n't"), "n't");
+  EXPECT_EQ(visible("caf\u00e9 \u2014"), "caf\u00e9 \u2014");  // printable non-ASCII and ' ' stay
+  EXPECT_EQ(visible("\n \n "), "\\n \\n ");
+  EXPECT_EQ(visible("a\tb\r"), "a\\tb\\r");
+  EXPECT_EQ(visible("\xc2\x96"), "\\u0096");             // C1 control (cp1252's en dash, read as Latin-1)
+  EXPECT_EQ(visible("\xc2\x85 "), "\\u0085 ");           // NEL: a line break to some terminals
+  EXPECT_EQ(visible("\xc2\xa0"), "\\u00A0");             // no-break space
+  EXPECT_EQ(visible(std::string("\x01\x7f", 2)), "\\u0001\\u007F");
+  EXPECT_EQ(visible("say \"hi\" \\ ok"), "say \\\"hi\\\" \\\\ ok");
+}
+
 TEST(Utf8, RepairReplacesInvalidAndCountsBytes) {
   std::string out;
   EXPECT_EQ(repair("ok", out), 0u);

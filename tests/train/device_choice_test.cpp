@@ -80,5 +80,28 @@ TEST(DeviceChoice, RanksSharingAGpuFallBackToMpiOrAreRefusedNccl) {
   EXPECT_NE(c.note.find("ranks share GPUs on another node"), std::string::npos) << c.note;
 }
 
+// eval / predict / translate: where the run trained decides when --device is
+// left out (a CPU run stays on the CPU; a GPU run uses a GPU where there is one).
+TEST(InferenceDevice, DefaultFollowsTheRunAndAutoTakesThisRanksGpu) {
+  EXPECT_EQ(inference_device("", "cpu", node(0, 1, 2)), torch::Device(torch::kCPU));
+  EXPECT_EQ(inference_device("", "auto", node(0, 1, 0)), torch::Device(torch::kCPU));
+  EXPECT_EQ(inference_device("", "cuda", node(0, 1, 0)), torch::Device(torch::kCPU));  // trained on a GPU, read on a laptop
+  EXPECT_EQ(inference_device("", "cuda", node(1, 2, 2)), torch::Device(torch::kCUDA, 1));
+  EXPECT_EQ(inference_device("auto", "cpu", node(3, 4, 2)), torch::Device(torch::kCUDA, 1));  // ranks may share GPUs
+  EXPECT_EQ(inference_device("cuda", "cpu", node(0, 1, 1)), torch::Device(torch::kCUDA, 0));
+  EXPECT_EQ(inference_device("cpu", "cuda", node(0, 1, 4)), torch::Device(torch::kCPU));
+}
+
+TEST(InferenceDevice, CudaWithoutAGpuIsOneClearError) {
+  try {
+    inference_device("cuda", "cuda", node(0, 1, 0));
+    FAIL() << "--device cuda accepted without a GPU";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("--device cuda, but this LibTorch sees no CUDA device"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(inference_device("tpu", "cpu", node(0, 1, 1)), UserError);
+}
+
 }  // namespace
 }  // namespace parlance

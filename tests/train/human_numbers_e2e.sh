@@ -22,6 +22,22 @@ m = json.loads(sys.argv[1])
 acc = float(re.search(r"accuracy ([0-9.]+)", sys.argv[2]).group(1))
 assert abs(acc - m["accuracy"]) < 1e-3, (acc, m["accuracy"])
 PY
+# eval --device: on the CPU by request it agrees too (on a GPU machine the
+# default evaluates this GPU-trained run on the GPU); cuda where LibTorch sees
+# no GPU is one agreed line and exit 1.
+cpu_line=$("$root/launch/mpirun" 2 "$bin" eval "$work/run" --split valid --device cpu)
+/usr/bin/python3 - "$eval_line" "$cpu_line" <<'PY'
+import re, sys
+a, b = (float(re.search(r"accuracy ([0-9.]+)", x).group(1)) for x in sys.argv[1:])
+assert abs(a - b) < 1e-3, (a, b)
+PY
+if [ "$(cuda_devices)" -eq 0 ]; then
+  if "$root/launch/mpirun" 2 "$bin" eval "$work/run" --split valid --device cuda > /dev/null 2> "$work/dev.err"; then
+    echo "FAIL: eval --device cuda succeeded without a GPU"; exit 1
+  fi
+  [ "$(grep -c 'parlance: error: --device cuda, but this LibTorch sees no CUDA device' "$work/dev.err")" = 1 ] \
+    || { echo "FAIL: expected one line for --device cuda:"; cat "$work/dev.err"; exit 1; }
+fi
 text=$("$bin" generate "$work/run" --prompt "eight thousand one , eight thousand two ," --words 20 --temperature 0.3)
 echo "$text"
 [ "$(echo "$text" | wc -w)" -ge 20 ] || { echo "FAIL: generate produced too little"; exit 1; }

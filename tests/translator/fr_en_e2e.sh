@@ -65,6 +65,13 @@ PY
 printf 'What is it?\nWhere are you?\nWhy not?\n' > "$work/in.txt"
 greedy=$("$bin" translate "$work/attn" --file "$work/in.txt")
 beam1=$("$bin" translate "$work/attn" --file "$work/in.txt" --beam 1)
+if "$bin" --version | grep -q "no CUDA device"; then  # --device cuda without a GPU: one line, exit 1
+  if "$bin" translate "$work/attn" --text "Qui?" --device cuda > /dev/null 2> "$work/dev.err"; then
+    echo "FAIL: translate --device cuda succeeded without a GPU"; exit 1
+  fi
+  grep -q "parlance: error: --device cuda, but this LibTorch sees no CUDA device" "$work/dev.err" \
+    || { echo "FAIL: translate --device cuda:"; cat "$work/dev.err"; exit 1; }
+fi
 beam4=$("$bin" translate "$work/attn" --text "What is it?" --beam 4 --attention "$work/attn.svg")
 echo "$greedy"; echo "$beam4"
 [ "$(echo "$greedy" | wc -l)" = 3 ] && [ "$greedy" = "$beam1" ] && [ -n "$beam4" ]
