@@ -14,19 +14,6 @@
 
 namespace parlance::cli {
 
-void add_device_option(CLI::App& app, std::string& device) {
-  app.add_option("--device", device,
-                 "auto (a GPU when one is visible), cpu or cuda (default: cpu for a run trained on the CPU, else auto)")
-      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-}
-
-torch::Device eval_device(const std::string& requested, const std::string& trained_on) {
-  const NodeFacts node = this_node();
-  torch::Device device = torch::kCPU;
-  mpi::collectively([&] { device = inference_device(requested, trained_on, node); });  // one line, on rank 0
-  return device;
-}
-
 Command add_eval(CLI::App& app) {
   struct Args {
     std::vector<std::string> runs, ensemble;

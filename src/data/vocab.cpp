@@ -1,7 +1,6 @@
 #include "data/vocab.h"
 
 #include <algorithm>
-#include <numeric>
 
 #include "text/fastai_rules.h"
 #include "util/string_head.h"
