@@ -69,7 +69,7 @@ pred=$("$bin" predict "$work/clas" --ensemble "$work/clas_bwd" --text "A wonderf
 echo "$pred"
 head -n 6 "$data" > "$work/few.csv"
 from_csv=$("$bin" predict "$work/clas" --file "$work/few.csv" --column 1)
-if "$bin" --version | grep -q "no CUDA device"; then  # --device cuda without a GPU: one line, exit 1
+if [ "$(cuda_devices)" -eq 0 ]; then  # --device cuda without a GPU: one line, exit 1
   if "$bin" predict "$work/clas" --text "Fine." --device cuda > /dev/null 2> "$work/dev.err"; then
     echo "FAIL: predict --device cuda succeeded without a GPU"; exit 1
   fi
