@@ -53,6 +53,12 @@ KillWait=30
 NodeName=parlance0 NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=test Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
+# SLURM's PMIx plugin gives each step a folder BASE/spmix_appdir_UID_JOB.STEP
+# (BASE is /tmp by default) and will not launch the step if it exists. Job ids
+# restart at 1 on every fresh cluster, so one left by an earlier, killed run of
+# this test failed job 2's launch ("task 0 launch failed"): keep them private.
+mkdir -p "$cluster/pmix"
+echo "PMIxCliTmpDirBase=$cluster/pmix" > "$cluster/mpi.conf"
 stop_cluster() {
   scancel --quiet --user="$(id -un)" 2> /dev/null || true
   for d in slurmd slurmctld; do
@@ -61,6 +67,8 @@ stop_cluster() {
   munged --stop --socket="$cluster/munge.sock" > /dev/null 2>&1 || true
 }
 trap stop_cluster EXIT
+# slurm_errors: the daemons' last errors, for failures SLURM itself explains.
+slurm_errors() { grep -h "error" "$cluster/slurmd.log" "$cluster/slurmctld.log" | tail -20 || true; }
 dd if=/dev/urandom of="$cluster/munge.key" bs=1024 count=1 status=none
 chmod 400 "$cluster/munge.key"
 munged --force --key-file="$cluster/munge.key" --socket="$cluster/munge.sock" --pid-file="$cluster/munged.pid" \
@@ -110,7 +118,7 @@ interrupted() {
   local name=$1 how=$2 run=$work/$1
   job=$(sbatch --parsable -n 2 --output="$work/%x-%j.out" cluster/train.sbatch "${recipe[@]}" --run "$run")
   for _ in $(seq 1200); do [ -s "$run/metrics.jsonl" ] && break; sleep 0.1; done
-  [ -s "$run/metrics.jsonl" ] || { echo "FAIL: $name: no epoch logged"; cat "$work/parlance-train-$job.out"; exit 1; }
+  [ -s "$run/metrics.jsonl" ] || { echo "FAIL: $name: no epoch logged"; cat "$work/parlance-train-$job.out"; slurm_errors; exit 1; }
   case $how in
     requeue) scontrol requeue "$job" ;;
     usr1) scancel --signal=USR1 "$job" ;;
