@@ -14,6 +14,18 @@
 //              meets the other blocks at a grid barrier once per step.
 // Prints µs per step and the persistent kernel's largest |h| difference from
 // the fp32 result (bf16 operands: a few 1e-3 expected).
+//
+// Then the recurrent half of the backward pass, from the last step to the
+// first (the large GEMMs for dW_ih, dW_hh, db and dx come after it, from the
+// gate gradients of every step):
+//   dh_t = dY_t + dG_{t+1} W_hh ; dc_t = dc_{t+1} f_{t+1} + dh_t o (1 - tanh^2 c_t)
+//   dG_t = [dc_t g i(1-i), dc_t c_{t-1} f(1-f), dc_t i (1-g^2), dh_t tanh(c_t) o(1-o)]
+// the same three ways (per step: a pointwise kernel + one cuBLAS GEMM, B x 4H
+// times 4H x H; persistent: each block keeps the 4H columns of W_hh that feed
+// its hidden units in shared memory, stages the previous step's dG (bf16,
+// from L2) in chunks, multiplies them on tensor cores split over K among its
+// warps, and keeps dc in fp32). Prints the largest |dG| difference from fp32
+// relative to the largest |dG|.
 // Build and run on the GPU machine:
 //   nvcc -O3 -arch=sm_90 -o lstm_recurrence bench/lstm_recurrence.cu -lcublas && ./lstm_recurrence 64 1150 70
 #include <cublas_v2.h>
@@ -52,8 +64,24 @@ __device__ __forceinline__ float sigmoidf(float x) { return 1.f / (1.f + __expf(
 
 // --- per-step reference -------------------------------------------------------
 
-// G: (B, 4H) gates before activation; c: (B, H) in/out; h_out: (B, H).
-__global__ void lstm_pointwise(const float* G, float* c, float* h_out, int B, int H) {
+// One cell's backward: the gate gradients before activation and the cell
+// gradient carried to the step before. dh: the gradient reaching h_t (from
+// above and from step t+1); dc_next: the one carried from step t+1; i f g o:
+// this step's gate activations; c, c_prev: c_t and c_{t-1}.
+struct CellGrads {
+  float di, df, dg, dout, dc_prev;
+};
+__device__ __forceinline__ CellGrads lstm_cell_backward(float dh, float dc_next, float i, float f, float g, float o,
+                                                        float c, float c_prev) {
+  const float tc = tanhf(c), dc = dc_next + dh * o * (1.f - tc * tc);
+  return {dc * g * i * (1.f - i), dc * c_prev * f * (1.f - f), dc * i * (1.f - g * g), dh * tc * o * (1.f - o), dc * f};
+}
+
+// G: (B, 4H) gates before activation; c: (B, H) in/out; h_out: (B, H). With
+// acts and c_out (the backward's reference), also this step's activations
+// (B, 4H: i f g o) and c_t (B, H).
+__global__ void lstm_pointwise(const float* G, float* c, float* h_out, int B, int H, float* acts = nullptr,
+                               float* c_out = nullptr) {
   int idx = blockIdx.x * blockDim.x + threadIdx.x;
   if (idx >= B * H) return;
   int b = idx / H, u = idx % H;
@@ -62,11 +90,17 @@ __global__ void lstm_pointwise(const float* G, float* c, float* h_out, int B, in
   float cn = f * c[idx] + i * gg;
   c[idx] = cn;
   h_out[idx] = o * tanhf(cn);
+  if (acts) {
+    float* a = acts + static_cast<size_t>(b) * 4 * H;
+    a[u] = i, a[H + u] = f, a[2 * H + u] = gg, a[3 * H + u] = o;
+    c_out[idx] = cn;
+  }
 }
 
 // out: (T, B, H). h_{t-1} is out[t-1] (zeros for t = 0), c starts at zero.
+// acts (T, B, 4H) and cs (T, B, H), when given, keep what the backward needs.
 void run_step_reference(cublasHandle_t blas, const float* Gx, const float* W, float* G, float* c, const float* h0,
-                        float* out, int T, int B, int H) {
+                        float* out, int T, int B, int H, float* acts = nullptr, float* cs = nullptr) {
   CHECK(cudaMemsetAsync(c, 0, sizeof(float) * B * H));
   const float one = 1.f;
   for (int t = 0; t < T; ++t) {
@@ -75,7 +109,41 @@ void run_step_reference(cublasHandle_t blas, const float* Gx, const float* W, fl
                           cudaMemcpyDeviceToDevice));
     // Row-major G(B x 4H) += h(B x H) W^T: column-major G^T(4H x B) += W(4H x H) h^T.
     CHECK_BLAS(cublasSgemm(blas, CUBLAS_OP_T, CUBLAS_OP_N, 4 * H, B, H, &one, W, H, hprev, H, &one, G, 4 * H));
-    lstm_pointwise<<<(B * H + 255) / 256, 256>>>(G, c, out + static_cast<size_t>(t) * B * H, B, H);
+    lstm_pointwise<<<(B * H + 255) / 256, 256>>>(G, c, out + static_cast<size_t>(t) * B * H, B, H,
+                                                 acts ? acts + static_cast<size_t>(t) * B * 4 * H : nullptr,
+                                                 cs ? cs + static_cast<size_t>(t) * B * H : nullptr);
+  }
+}
+
+// One step of the reference backward. dy_t, dhrec (dG_{t+1} W_hh, zeros at the
+// last step), c_t, c_prev (null at t = 0), dc (carried): (B, H); acts_t, dG_t: (B, 4H).
+__global__ void lstm_pointwise_backward(const float* dy_t, const float* dhrec, const float* acts_t, const float* c_t,
+                                        const float* c_prev, float* dc, float* dG_t, int B, int H) {
+  int idx = blockIdx.x * blockDim.x + threadIdx.x;
+  if (idx >= B * H) return;
+  int b = idx / H, u = idx % H;
+  const float* a = acts_t + static_cast<size_t>(b) * 4 * H;
+  const CellGrads d = lstm_cell_backward(dy_t[idx] + dhrec[idx], dc[idx], a[u], a[H + u], a[2 * H + u], a[3 * H + u],
+                                         c_t[idx], c_prev ? c_prev[idx] : 0.f);
+  float* g = dG_t + static_cast<size_t>(b) * 4 * H;
+  g[u] = d.di, g[H + u] = d.df, g[2 * H + u] = d.dg, g[3 * H + u] = d.dout;
+  dc[idx] = d.dc_prev;
+}
+
+// dy, cs: (T, B, H); acts, dG: (T, B, 4H); dhrec, dc: (B, H) scratch.
+void run_step_backward_reference(cublasHandle_t blas, const float* dy, const float* W, const float* acts,
+                                 const float* cs, float* dhrec, float* dc, float* dG, int T, int B, int H) {
+  const size_t bh = static_cast<size_t>(B) * H;
+  CHECK(cudaMemsetAsync(dhrec, 0, sizeof(float) * bh));
+  CHECK(cudaMemsetAsync(dc, 0, sizeof(float) * bh));
+  const float one = 1.f, zero = 0.f;
+  for (int t = T - 1; t >= 0; --t) {
+    float* dG_t = dG + static_cast<size_t>(t) * 4 * bh;
+    lstm_pointwise_backward<<<(B * H + 255) / 256, 256>>>(dy + t * bh, dhrec, acts + t * 4 * bh, cs + t * bh,
+                                                          t ? cs + (t - 1) * bh : nullptr, dc, dG_t, B, H);
+    if (t == 0) break;
+    // Row-major dhrec(B x H) = dG_t(B x 4H) W(4H x H): column-major dhrec^T(H x B) = W^T(H x 4H) dG_t^T.
+    CHECK_BLAS(cublasSgemm(blas, CUBLAS_OP_N, CUBLAS_OP_N, H, B, 4 * H, &one, W, H, dG_t, 4 * H, &zero, dhrec, H));
   }
 }
 
@@ -206,6 +274,125 @@ std::vector<bf16> pack_weights(const Plan& p, const std::vector<float>& W) {
   return pack;
 }
 
+// --- the persistent backward kernel -------------------------------------------
+
+// Block b owns hidden units [bU, bU + U) of dh_{t-1} = dG_t W_hh: it needs the
+// 4H entries of W_hh's columns for those units (K = 4H, far longer than the
+// forward's H), so K is staged in chunks and split among ksplit warps per
+// 16 x 16 output tile; their partial sums meet in shared memory.
+struct BackPlan {
+  int B, H, T;
+  int units, blocks;
+  int npad;     // U rounded up to 16: the block's rows of W_hh^T
+  int K;        // 4H
+  int kc;       // columns per staged chunk of dG, a multiple of 16
+  int nchunks;  // kpad = kc * nchunks >= K
+  int kpad;
+  int ksplit;   // warps sharing one output tile's K
+  int ldw, ldg;
+  int threads;
+  size_t smem;
+};
+
+BackPlan make_back_plan(int B, int H, int T, int sms) {
+  BackPlan p{B, H, T};
+  p.units = (H + sms - 1) / sms;
+  p.blocks = (H + p.units - 1) / p.units;
+  p.npad = (p.units + 15) / 16 * 16;
+  p.K = 4 * H;
+  p.nchunks = (p.K + 32768 / B - 1) / (32768 / B);  // a staged chunk of dG is 64 KiB (512 columns at B 64)
+  p.kc = ((p.K + p.nchunks - 1) / p.nchunks + 15) / 16 * 16;
+  p.kpad = p.kc * p.nchunks;
+  p.ldw = p.kpad + 8;
+  p.ldg = p.kc + 8;
+  const int tiles = (B / 16) * (p.npad / 16);
+  p.ksplit = std::max(1, std::min(8, 32 / tiles));  // at most 32 warps (1,024 threads)
+  p.threads = tiles * p.ksplit * 32;
+  const size_t stage = std::max(sizeof(bf16) * B * p.ldg, sizeof(float) * p.ksplit * B * p.npad);
+  p.smem = sizeof(bf16) * static_cast<size_t>(p.npad) * p.ldw + stage;
+  return p;
+}
+
+// wpack: (blocks, npad, kpad) bf16, block-local row k (unit u0 + k), column n <- W[n][u0 + k].
+// gbuf: (2, B, kpad) bf16, dG_{t+1} in gbuf[(t + 1) & 1] (zeros for t = T - 1; columns >= 4H stay zero).
+// dy, cs: (T, B, H) fp32; acts, dG: (T, B, 4H) fp32; dc: (B, H) fp32, starts at zero.
+__global__ void lstm_persistent_backward(BackPlan p, const float* __restrict__ dy, const float* __restrict__ acts,
+                                         const float* __restrict__ cs, const bf16* __restrict__ wpack, bf16* gbuf,
+                                         float* dc, float* dG, unsigned* barrier) {
+  extern __shared__ __align__(128) unsigned char smem[];
+  bf16* Ws = reinterpret_cast<bf16*>(smem);
+  bf16* Gs = Ws + static_cast<size_t>(p.npad) * p.ldw;
+  float* Acc = reinterpret_cast<float*>(Gs);  // reuses Gs once the products are done
+  const int B = p.B, H = p.H, U = p.units, u0 = blockIdx.x * U;
+  const int tid = threadIdx.x, warp = tid / 32, ntile_n = p.npad / 16, tiles = (B / 16) * ntile_n;
+  const int tile = warp % tiles, ks = warp / tiles, mt = tile / ntile_n, nt = tile % ntile_n;
+  const size_t bh = static_cast<size_t>(B) * H;
+
+  const int row_vecs = p.kpad / 8;
+  const uint4* wsrc = reinterpret_cast<const uint4*>(wpack + static_cast<size_t>(blockIdx.x) * p.npad * p.kpad);
+  for (int v = tid; v < p.npad * row_vecs; v += blockDim.x) {
+    int n = v / row_vecs, k = v % row_vecs;
+    reinterpret_cast<uint4*>(Ws + static_cast<size_t>(n) * p.ldw)[k] = wsrc[v];
+  }
+
+  const int chunk_vecs = p.kc / 8;
+  for (int t = p.T - 1; t >= 0; --t) {
+    const bf16* gnext = gbuf + static_cast<size_t>((t + 1) & 1) * B * p.kpad;
+    wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+    wmma::fill_fragment(acc, 0.f);
+    for (int chunk = 0; chunk < p.nchunks; ++chunk) {
+      __syncthreads();  // the previous chunk's (or step's) readers of Gs are done
+      for (int v = tid; v < B * chunk_vecs; v += blockDim.x) {
+        int b = v / chunk_vecs, k = v % chunk_vecs;
+        const uint4* src = reinterpret_cast<const uint4*>(gnext + static_cast<size_t>(b) * p.kpad + chunk * p.kc);
+        reinterpret_cast<uint4*>(Gs + static_cast<size_t>(b) * p.ldg)[k] = __ldcg(src + k);  // L2: other blocks wrote it
+      }
+      __syncthreads();
+      wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> a;
+      wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major> w;
+      for (int kk = ks * 16; kk < p.kc; kk += 16 * p.ksplit) {
+        wmma::load_matrix_sync(a, Gs + static_cast<size_t>(mt) * 16 * p.ldg + kk, p.ldg);
+        wmma::load_matrix_sync(w, Ws + static_cast<size_t>(nt) * 16 * p.ldw + chunk * p.kc + kk, p.ldw);
+        wmma::mma_sync(acc, a, w, acc);
+      }
+    }
+    __syncthreads();  // every warp is done reading Gs before Acc overwrites it
+    wmma::store_matrix_sync(Acc + (static_cast<size_t>(ks) * B + mt * 16) * p.npad + nt * 16, acc, p.npad,
+                            wmma::mem_row_major);
+    __syncthreads();
+    bf16* gout = gbuf + static_cast<size_t>(t & 1) * B * p.kpad;
+    for (int v = tid; v < B * U; v += blockDim.x) {
+      const int b = v / U, k = v % U, u = u0 + k;
+      if (u >= H) continue;
+      float rec = 0.f;
+      for (int s = 0; s < p.ksplit; ++s) rec += Acc[(static_cast<size_t>(s) * B + b) * p.npad + k];
+      const size_t bu = static_cast<size_t>(b) * H + u;
+      const float* a = acts + (static_cast<size_t>(t) * B + b) * 4 * H;
+      const CellGrads d = lstm_cell_backward(dy[t * bh + bu] + rec, dc[bu], a[u], a[H + u], a[2 * H + u], a[3 * H + u],
+                                             cs[t * bh + bu], t ? cs[(t - 1) * bh + bu] : 0.f);
+      dc[bu] = d.dc_prev;
+      float* g = dG + (static_cast<size_t>(t) * B + b) * 4 * H;
+      g[u] = d.di, g[H + u] = d.df, g[2 * H + u] = d.dg, g[3 * H + u] = d.dout;
+      bf16* go = gout + static_cast<size_t>(b) * p.kpad;
+      go[u] = __float2bfloat16(d.di), go[H + u] = __float2bfloat16(d.df);
+      go[2 * H + u] = __float2bfloat16(d.dg), go[3 * H + u] = __float2bfloat16(d.dout);
+    }
+    grid_barrier(barrier, barrier + 1, gridDim.x);
+  }
+}
+
+std::vector<bf16> pack_weights_backward(const BackPlan& p, const std::vector<float>& W) {
+  std::vector<bf16> pack(static_cast<size_t>(p.blocks) * p.npad * p.kpad, __float2bfloat16(0.f));
+  for (int blk = 0; blk < p.blocks; ++blk)
+    for (int k = 0; k < p.units; ++k) {
+      const int u = blk * p.units + k;
+      if (u >= p.H) continue;
+      bf16* row = pack.data() + (static_cast<size_t>(blk) * p.npad + k) * p.kpad;
+      for (int n = 0; n < p.K; ++n) row[n] = __float2bfloat16(W[static_cast<size_t>(n) * p.H + u]);
+    }
+  return pack;
+}
+
 int main(int argc, char** argv) {
   const int B = argc > 1 ? std::atoi(argv[1]) : 64, H = argc > 2 ? std::atoi(argv[2]) : 1150,
             T = argc > 3 ? std::atoi(argv[3]) : 70, reps = argc > 4 ? std::atoi(argv[4]) : 20;
@@ -306,5 +493,76 @@ int main(int argc, char** argv) {
   std::printf("  step-tf32   %8.2f us  (%5.1f TFLOP/s)  max |h - fp32| %.2e\n", us_tf32, flops / us_tf32 / 1e6, max_diff(tf32));
   std::printf("  persistent  %8.2f us  (%5.1f TFLOP/s)  max |h - fp32| %.2e  (%.1fx step-tf32)\n", us_persistent,
               flops / us_persistent / 1e6, max_diff(got), us_tf32 / us_persistent);
-  return max_diff(got) < 5e-2 ? 0 : 3;
+  const bool forward_ok = max_diff(got) < 5e-2;
+
+  // --- backward: the fp32 forward's activations, a random gradient from above.
+  float *dacts, *dcs, *ddy, *ddhrec, *ddc, *dgref, *dgtf32, *dgot;
+  CHECK(cudaMalloc(&dacts, sizeof(float) * 4 * tbh));
+  CHECK(cudaMalloc(&dcs, sizeof(float) * tbh));
+  CHECK(cudaMalloc(&ddy, sizeof(float) * tbh));
+  CHECK(cudaMalloc(&ddhrec, sizeof(float) * bh));
+  CHECK(cudaMalloc(&ddc, sizeof(float) * bh));
+  CHECK(cudaMalloc(&dgref, sizeof(float) * 4 * tbh));
+  CHECK(cudaMalloc(&dgtf32, sizeof(float) * 4 * tbh));
+  CHECK(cudaMalloc(&dgot, sizeof(float) * 4 * tbh));
+  std::vector<float> dy(tbh);
+  for (auto& x : dy) x = ux(rng);
+  CHECK(cudaMemcpy(ddy, dy.data(), sizeof(float) * tbh, cudaMemcpyHostToDevice));
+  CHECK_BLAS(cublasSetMathMode(blas, CUBLAS_PEDANTIC_MATH));
+  run_step_reference(blas, dGx, dW, dG, dc, dh0, dref, T, B, H, dacts, dcs);
+  const double us_bwd_fp32 =
+      time_us_per_step([&] { run_step_backward_reference(blas, ddy, dW, dacts, dcs, ddhrec, ddc, dgref, T, B, H); });
+  CHECK_BLAS(cublasSetMathMode(blas, CUBLAS_TF32_TENSOR_OP_MATH));
+  const double us_bwd_tf32 =
+      time_us_per_step([&] { run_step_backward_reference(blas, ddy, dW, dacts, dcs, ddhrec, ddc, dgtf32, T, B, H); });
+
+  BackPlan bp = make_back_plan(B, H, T, prop.multiProcessorCount);
+  if (bp.smem > prop.sharedMemPerBlockOptin) {
+    std::fprintf(stderr, "backward: B %d, H %d needs %zu B of shared memory per block, the GPU offers %zu\n", B, H,
+                 bp.smem, prop.sharedMemPerBlockOptin);
+    return 1;
+  }
+  CHECK(cudaFuncSetAttribute(lstm_persistent_backward, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             static_cast<int>(bp.smem)));
+  CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, lstm_persistent_backward, bp.threads, bp.smem));
+  std::printf("backward plan: %d blocks x %d threads (%d units each, K %d in %d chunks of %d, %d warps per tile), "
+              "%zu B shared memory; %d co-resident per SM\n",
+              bp.blocks, bp.threads, bp.units, bp.K, bp.nchunks, bp.kc, bp.ksplit, bp.smem, per_sm);
+  if (per_sm * prop.multiProcessorCount < bp.blocks) {
+    std::fprintf(stderr, "the backward grid does not fit co-resident; no persistent run\n");
+    return 1;
+  }
+  std::vector<bf16> bpack = pack_weights_backward(bp, W);
+  bf16 *dbpack, *dgbuf;
+  CHECK(cudaMalloc(&dbpack, sizeof(bf16) * bpack.size()));
+  CHECK(cudaMalloc(&dgbuf, sizeof(bf16) * 2 * B * bp.kpad));
+  CHECK(cudaMemcpy(dbpack, bpack.data(), sizeof(bf16) * bpack.size(), cudaMemcpyHostToDevice));
+  auto persistent_backward = [&] {
+    CHECK(cudaMemsetAsync(dgbuf, 0, sizeof(bf16) * 2 * B * bp.kpad));
+    CHECK(cudaMemsetAsync(ddc, 0, sizeof(float) * bh));
+    CHECK(cudaMemsetAsync(dbar, 0, 2 * sizeof(unsigned)));
+    void* args[] = {&bp, &ddy, &dacts, &dcs, &dbpack, &dgbuf, &ddc, &dgot, &dbar};
+    CHECK(cudaLaunchCooperativeKernel(reinterpret_cast<void*>(lstm_persistent_backward), dim3(bp.blocks),
+                                      dim3(bp.threads), args, bp.smem, 0));
+  };
+  const double us_bwd_persistent = time_us_per_step(persistent_backward);
+  CHECK(cudaDeviceSynchronize());
+
+  std::vector<float> gref(4 * tbh), gtf32(4 * tbh), ggot(4 * tbh);
+  CHECK(cudaMemcpy(gref.data(), dgref, sizeof(float) * 4 * tbh, cudaMemcpyDeviceToHost));
+  CHECK(cudaMemcpy(gtf32.data(), dgtf32, sizeof(float) * 4 * tbh, cudaMemcpyDeviceToHost));
+  CHECK(cudaMemcpy(ggot.data(), dgot, sizeof(float) * 4 * tbh, cudaMemcpyDeviceToHost));
+  double gmax = 0;
+  for (float x : gref) gmax = std::max(gmax, static_cast<double>(std::fabs(x)));
+  auto rel_diff = [&](const std::vector<float>& x) {
+    double m = 0;
+    for (size_t i = 0; i < x.size(); ++i) m = std::max(m, static_cast<double>(std::fabs(x[i] - gref[i])));
+    return m / gmax;
+  };
+  std::printf("backward: us per time step; the largest |dG - fp32| over the largest |dG| (%.3g)\n", gmax);
+  std::printf("  step-fp32   %8.2f us  (%5.1f TFLOP/s)\n", us_bwd_fp32, flops / us_bwd_fp32 / 1e6);
+  std::printf("  step-tf32   %8.2f us  (%5.1f TFLOP/s)  %.2e\n", us_bwd_tf32, flops / us_bwd_tf32 / 1e6, rel_diff(gtf32));
+  std::printf("  persistent  %8.2f us  (%5.1f TFLOP/s)  %.2e  (%.1fx step-tf32)\n", us_bwd_persistent,
+              flops / us_bwd_persistent / 1e6, rel_diff(ggot), us_bwd_tf32 / us_bwd_persistent);
+  return forward_ok && rel_diff(ggot) < 5e-2 ? 0 : 3;
 }
