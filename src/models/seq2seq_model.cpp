@@ -11,7 +11,7 @@ namespace {
 // Every tensor of a state that has the batch at dim 1.
 template <class F>
 void each_batch_tensor(DecoderState& s, F&& f) {
-  for (torch::Tensor* t : {&s.hidden, &s.source.outputs, &s.source.mask, &s.source.keys})
+  for (torch::Tensor* t : {&s.hidden, &s.source.outputs, &s.source.mask, &s.source.keys, &s.source.score_bias})
     if (t->defined()) f(*t);
 }
 

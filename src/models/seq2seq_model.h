@@ -40,6 +40,7 @@ struct EncodedSource {
   torch::Tensor outputs;  // (S, B, E): zeros at padded positions
   torch::Tensor mask;     // (S, B) bool: true at real tokens
   torch::Tensor keys;     // (S, B, K): the outputs projected once for attention (undefined without attention)
+  torch::Tensor score_bias;  // (S, B): 0 at real tokens, -inf at padding, added to attention scores (ditto)
 };
 
 // The decoder's state between steps. Every tensor has the batch at dim 1 so

@@ -82,7 +82,11 @@ TEST(Decoding, DroppingFinishedRowsChangesNoLossAndNoGradient) {
   spec.src_vocab = 20, spec.tgt_vocab = 25, spec.src_emb = 6, spec.tgt_emb = 8, spec.hidden = 5, spec.bidirectional = true;
   auto model = make_seq2seq_model(spec);
   model->eval();  // no dropout: both paths see the same function
-  const torch::Tensor src = torch::randint(4, 20, {6, 4}, torch::kInt64);
+  // Sources padded at the end too, in another length order than the targets:
+  // rows reordered and dropped must take their attention masks with them.
+  torch::Tensor src = torch::randint(4, 20, {6, 4}, torch::kInt64);
+  const std::vector<int64_t> src_lens = {6, 2, 4, 3};
+  for (int64_t b = 0; b < 4; ++b) src.narrow(0, src_lens[b], 6 - src_lens[b]).select(1, b).fill_(1);
   torch::Tensor tgt = torch::randint(4, 25, {7, 4}, torch::kInt64);
   const std::vector<int64_t> lens = {3, 7, 1, 5};
   for (int64_t b = 0; b < 4; ++b) tgt.narrow(0, lens[b], 7 - lens[b]).select(1, b).fill_(1);
