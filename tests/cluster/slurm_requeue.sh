@@ -16,8 +16,26 @@ for tool in munged slurmctld slurmd sbatch scontrol squeue scancel; do
 done
 [ "$(id -u)" = 0 ] || { echo "SKIP: slurmd must run as root to start jobs"; exit 77; }
 work=$(mkdir -p "$1" && cd "$1" && pwd)
-rm -rf "${work:?}"/*
 cluster=$work/cluster
+# Daemons detach: a run killed before its EXIT trap (a ctest timeout) leaves
+# them, and the job they ran, working in this folder. stale_pids: those
+# processes — the daemons and the job's ranks name a path in it on their
+# command line, slurmstepd only in its environment (SLURM_CONF).
+stale_pids() {
+  pgrep -f -- "$work/" || true
+  for p in $(pgrep -x slurmstepd || true); do
+    if grep -qzxF "SLURM_CONF=$cluster/slurm.conf" "/proc/$p/environ" 2> /dev/null; then echo "$p"; fi
+  done
+}
+stale=$(stale_pids)
+if [ -n "$stale" ]; then
+  kill $stale 2> /dev/null || true
+  for _ in $(seq 10); do [ -z "$(stale_pids)" ] && break; sleep 1; done
+  stale_left=$(stale_pids)
+  [ -z "$stale_left" ] || kill -KILL $stale_left 2> /dev/null || true  # slurmstepd outlives SIGTERM
+  echo "stopped $(wc -w <<< "$stale") processes an earlier run of this test left (SLURM daemons, job steps)"
+fi
+rm -rf "${work:?}"/*
 mkdir -p "$cluster/state" "$cluster/spool"
 
 # --- a private cluster: one node with this machine's cores ---------------------
