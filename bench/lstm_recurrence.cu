@@ -195,6 +195,20 @@ __device__ void grid_barrier(unsigned* count, volatile unsigned* generation, uns
   __syncthreads();
 }
 
+// Copies `rows` rows of `cols` bf16 (a multiple of 8) from global memory
+// (row stride src_ld) into shared memory (row stride dst_ld), 16 bytes per
+// thread at a time. `from_l2`: data other blocks wrote during this kernel,
+// read past L1 (__ldcg), whose copy of it may be stale.
+__device__ void copy_rows_to_shared(bf16* dst, int dst_ld, const bf16* src, size_t src_ld, int rows, int cols,
+                                    bool from_l2) {
+  const int vecs = cols / 8;
+  for (int v = threadIdx.x; v < rows * vecs; v += blockDim.x) {
+    const int r = v / vecs, k = v % vecs;
+    const uint4* from = reinterpret_cast<const uint4*>(src + static_cast<size_t>(r) * src_ld) + k;
+    reinterpret_cast<uint4*>(dst + static_cast<size_t>(r) * dst_ld)[k] = from_l2 ? __ldcg(from) : *from;
+  }
+}
+
 // wpack: (blocks, npad, kpad) bf16, block-local row n = gate * U + k <- W row gate * H + u0 + k.
 // hbuf: (2, B, kpad) bf16, h_{t-1} in hbuf[(t + 1) & 1] (h0 in hbuf[1]); c: (B, H) fp32 in/out.
 __global__ void lstm_persistent(Plan p, const float* __restrict__ Gx, const bf16* __restrict__ wpack, bf16* hbuf,
@@ -207,14 +221,9 @@ __global__ void lstm_persistent(Plan p, const float* __restrict__ Gx, const bf16
   const int tid = threadIdx.x, warp = tid / 32, ntile_n = p.npad / 16, tiles = (B / 16) * ntile_n;
 
   // This block's slice of W_hh, once for the whole sequence.
-  const int row_vecs = p.kpad / 8;  // 16-byte vectors per row
-  const uint4* wsrc = reinterpret_cast<const uint4*>(wpack + static_cast<size_t>(blockIdx.x) * p.npad * p.kpad);
-  for (int v = tid; v < p.npad * row_vecs; v += blockDim.x) {
-    int n = v / row_vecs, k = v % row_vecs;
-    reinterpret_cast<uint4*>(Ws + static_cast<size_t>(n) * p.ldw)[k] = wsrc[v];
-  }
+  copy_rows_to_shared(Ws, p.ldw, wpack + static_cast<size_t>(blockIdx.x) * p.npad * p.kpad, p.kpad, p.npad, p.kpad,
+                      false);
 
-  const int chunk_vecs = p.kc / 8;
   for (int t = 0; t < p.T; ++t) {
     const bf16* hprev = hbuf + static_cast<size_t>((t + 1) & 1) * B * p.kpad;
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
@@ -222,11 +231,7 @@ __global__ void lstm_persistent(Plan p, const float* __restrict__ Gx, const bf16
     const int mt = warp / ntile_n, nt = warp % ntile_n;
     for (int chunk = 0; chunk < 2; ++chunk) {
       __syncthreads();  // the previous chunk's (or step's) readers of Hs are done
-      for (int v = tid; v < B * chunk_vecs; v += blockDim.x) {
-        int b = v / chunk_vecs, k = v % chunk_vecs;
-        const uint4* src = reinterpret_cast<const uint4*>(hprev + static_cast<size_t>(b) * p.kpad + chunk * p.kc);
-        reinterpret_cast<uint4*>(Hs + static_cast<size_t>(b) * p.ldh)[k] = __ldcg(src + k);  // L2: other blocks wrote it
-      }
+      copy_rows_to_shared(Hs, p.ldh, hprev + chunk * p.kc, p.kpad, B, p.kc, true);
       __syncthreads();
       if (warp < tiles) {
         wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> a;
@@ -328,25 +333,16 @@ __global__ void lstm_persistent_backward(BackPlan p, const float* __restrict__ d
   const int tile = warp % tiles, ks = warp / tiles, mt = tile / ntile_n, nt = tile % ntile_n;
   const size_t bh = static_cast<size_t>(B) * H;
 
-  const int row_vecs = p.kpad / 8;
-  const uint4* wsrc = reinterpret_cast<const uint4*>(wpack + static_cast<size_t>(blockIdx.x) * p.npad * p.kpad);
-  for (int v = tid; v < p.npad * row_vecs; v += blockDim.x) {
-    int n = v / row_vecs, k = v % row_vecs;
-    reinterpret_cast<uint4*>(Ws + static_cast<size_t>(n) * p.ldw)[k] = wsrc[v];
-  }
+  copy_rows_to_shared(Ws, p.ldw, wpack + static_cast<size_t>(blockIdx.x) * p.npad * p.kpad, p.kpad, p.npad, p.kpad,
+                      false);
 
-  const int chunk_vecs = p.kc / 8;
   for (int t = p.T - 1; t >= 0; --t) {
     const bf16* gnext = gbuf + static_cast<size_t>((t + 1) & 1) * B * p.kpad;
     wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
     wmma::fill_fragment(acc, 0.f);
     for (int chunk = 0; chunk < p.nchunks; ++chunk) {
       __syncthreads();  // the previous chunk's (or step's) readers of Gs are done
-      for (int v = tid; v < B * chunk_vecs; v += blockDim.x) {
-        int b = v / chunk_vecs, k = v % chunk_vecs;
-        const uint4* src = reinterpret_cast<const uint4*>(gnext + static_cast<size_t>(b) * p.kpad + chunk * p.kc);
-        reinterpret_cast<uint4*>(Gs + static_cast<size_t>(b) * p.ldg)[k] = __ldcg(src + k);  // L2: other blocks wrote it
-      }
+      copy_rows_to_shared(Gs, p.ldg, gnext + chunk * p.kc, p.kpad, B, p.kc, true);
       __syncthreads();
       wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> a;
       wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major> w;
