@@ -17,24 +17,30 @@ done
 [ "$(id -u)" = 0 ] || { echo "SKIP: slurmd must run as root to start jobs"; exit 77; }
 work=$(mkdir -p "$1" && cd "$1" && pwd)
 cluster=$work/cluster
-# Daemons detach: a run killed before its EXIT trap (a ctest timeout) leaves
-# them, and the job they ran, working in this folder. stale_pids: those
-# processes — the daemons and the job's ranks name a path in it on their
-# command line, slurmstepd only in its environment (SLURM_CONF).
-stale_pids() {
+# This folder's cluster: its daemons and the job's ranks name a path in it on
+# their command line, slurmstepd only in its environment (SLURM_CONF).
+cluster_pids() {
   pgrep -f -- "$work/" || true
   for p in $(pgrep -x slurmstepd || true); do
     if grep -qzxF "SLURM_CONF=$cluster/slurm.conf" "/proc/$p/environ" 2> /dev/null; then echo "$p"; fi
   done
 }
-stale=$(stale_pids)
-if [ -n "$stale" ]; then
-  kill $stale 2> /dev/null || true
-  for _ in $(seq 10); do [ -z "$(stale_pids)" ] && break; sleep 1; done
-  stale_left=$(stale_pids)
-  [ -z "$stale_left" ] || kill -KILL $stale_left 2> /dev/null || true  # slurmstepd outlives SIGTERM
-  echo "stopped $(wc -w <<< "$stale") processes an earlier run of this test left (SLURM daemons, job steps)"
-fi
+# stop_processes: ends them all (SIGKILL after 10 s: slurmstepd outlives
+# SIGTERM) and prints how many there were.
+stop_processes() {
+  local pids left
+  pids=$(cluster_pids)
+  [ -n "$pids" ] || { echo 0; return; }
+  kill $pids 2> /dev/null || true
+  for _ in $(seq 10); do [ -z "$(cluster_pids)" ] && break; sleep 1; done
+  left=$(cluster_pids)
+  [ -z "$left" ] || kill -KILL $left 2> /dev/null || true
+  wc -w <<< "$pids"
+}
+# Daemons detach: a run killed before its EXIT trap (a ctest timeout) leaves
+# them, and the job they ran, working in this folder.
+stale=$(stop_processes)
+[ "$stale" = 0 ] || echo "stopped $stale processes an earlier run of this test left (SLURM daemons, job steps)"
 rm -rf "${work:?}"/*
 mkdir -p "$cluster/state" "$cluster/spool"
 
@@ -77,12 +83,9 @@ EOF
 # this test failed job 2's launch ("task 0 launch failed"): keep them private.
 mkdir -p "$cluster/pmix"
 echo "PMIxCliTmpDirBase=$cluster/pmix" > "$cluster/mpi.conf"
-stop_cluster() {
+stop_cluster() {  # jobs cancelled through this cluster's own slurmctld (SLURM_CONF), then every process
   scancel --quiet --user="$(id -un)" 2> /dev/null || true
-  for d in slurmd slurmctld; do
-    [ -s "$cluster/$d.pid" ] && kill "$(cat "$cluster/$d.pid")" 2> /dev/null || true
-  done
-  munged --stop --socket="$cluster/munge.sock" > /dev/null 2>&1 || true
+  stop_processes > /dev/null
 }
 trap stop_cluster EXIT
 # slurm_errors: the daemons' last errors, for failures SLURM itself explains.
