@@ -13,11 +13,14 @@ double ProgressBar::seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
+bool ProgressBar::due(uint64_t done, uint64_t total) const {
+  const double since_last = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count();
+  return done >= total || since_last >= (tty_ ? 0.1 : 10.0);
+}
+
 void ProgressBar::update(uint64_t done, uint64_t total, const std::string& detail) {
-  auto now = std::chrono::steady_clock::now();
-  double since_last = std::chrono::duration<double>(now - last_).count();
-  if (done < total && since_last < (tty_ ? 0.1 : 10.0)) return;
-  last_ = now;
+  if (!due(done, total)) return;
+  last_ = std::chrono::steady_clock::now();
   double secs = seconds();
   double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   double eta = frac > 0 ? secs * (1 - frac) / frac : 0;

@@ -10,7 +10,12 @@ namespace parlance::cli {
 class ProgressBar {
  public:
   explicit ProgressBar(std::string label);
+  // Whether update(done, total, ...) would draw now: at the end, and at most
+  // every 0.1 s on a terminal or 10 s in a log. Callers that report often
+  // (prep: once per file) ask first, so the detail is formatted only when shown.
+  bool due(uint64_t done, uint64_t total) const;
   // `detail`: e.g. "123.4/270.0 MB 56.7 MB/s"; the ETA comes from done/total.
+  // Does nothing unless due(done, total).
   void update(uint64_t done, uint64_t total, const std::string& detail);
   void finish();
   double seconds() const;

@@ -45,7 +45,7 @@ size_t parse_csv_record(std::string_view b, size_t i, bool at_eof, std::vector<s
           throw UserError(where(path, offset + start) + ": unclosed quote (expected a closing \" before end of file)");
         }
         if (q + 1 < b.size() && b[q + 1] == '"') {  // "" → "
-          if (!unescaped) unescaped = &arena.emplace_back();
+          if (!unescaped) unescaped = &arena.hold();
           unescaped->append(b.substr(piece, q + 1 - piece));
           j = piece = q + 2;
           continue;
@@ -155,7 +155,7 @@ size_t DocParser::parse(const Source& src, std::string_view block, uint64_t offs
     for (auto* side : {&d.fields, &d.tgt_fields}) {
       for (auto& f : *side) {
         if (utf8::is_valid(f)) continue;
-        std::string& fixed = arena.emplace_back();
+        std::string& fixed = arena.hold();
         repaired += utf8::repair(f, fixed);
         f = fixed;
       }
@@ -273,7 +273,7 @@ bool DocParser::apply_filters(Document& d, TextArena& arena) const {
     std::match_results<std::string_view::const_iterator> m;
     if (!std::regex_search(side[0].begin(), side[0].end(), m, *re)) return false;
     const auto& g = m.size() > 1 && m[1].matched ? m[1] : m[0];
-    side[0] = arena.emplace_back(g.first, g.second);
+    side[0] = arena.hold(g.first, g.second);
     return true;
   };
   return filter(src_re_.get(), d.fields) && filter(tgt_re_.get(), d.tgt_fields);

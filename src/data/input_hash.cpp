@@ -26,6 +26,7 @@ Xxh64Stream::Xxh64Stream() : state_(XXH64_createState()) {
   XXH64_reset(static_cast<XXH64_state_t*>(state_), 0);
 }
 Xxh64Stream::~Xxh64Stream() { XXH64_freeState(static_cast<XXH64_state_t*>(state_)); }
+void Xxh64Stream::reset() { XXH64_reset(static_cast<XXH64_state_t*>(state_), 0); }
 void Xxh64Stream::update(const void* data, size_t n) { XXH64_update(static_cast<XXH64_state_t*>(state_), data, n); }
 uint64_t Xxh64Stream::digest() const { return XXH64_digest(static_cast<const XXH64_state_t*>(state_)); }
 

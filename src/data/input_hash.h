@@ -20,6 +20,9 @@ class Xxh64Stream {
   Xxh64Stream& operator=(const Xxh64Stream&) = delete;
   void update(const void* data, size_t n);
   uint64_t digest() const;
+  // As if newly made: one stream serves file after file (prep hashes every
+  // file of a folder corpus) without an allocation each.
+  void reset();
 
  private:
   void* state_;  // XXH64_state_t

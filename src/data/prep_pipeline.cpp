@@ -126,7 +126,7 @@ class TargetLines {
         }
         std::reverse(pending_.begin(), pending_.end());
       }
-      out.push_back(arena.emplace_back(std::move(pending_.back())));
+      out.push_back(arena.hold(std::move(pending_.back())));
       pending_.pop_back();
     }
     return out;
@@ -143,19 +143,19 @@ bool hashed_while_read(const Corpus& c) { return c.record == RecordKind::File; }
 
 // Streams [begin, end) of one source as parsed documents, block by block.
 // on_block(docs, block_bytes, repaired_bytes) sees views that live until it
-// returns; returning false stops early. `hash`, if given, gets every byte read;
-// `folders`, if given, opens the file.
+// returns; returning false stops early. `docs` is the caller's, kept from
+// block to block and file to file: a 16 MB block of short lines is ~40 MB of
+// Documents, and growing a fresh vector each time page-faulted all of it.
+// `hash`, if given, gets every byte read; `folders`, if given, opens the file.
 template <class OnBlock>
 void read_documents(const PrepConfig& cfg, const Corpus& corpus, DocParser& parser, const Source& src, uint64_t begin,
-                    uint64_t end, TargetLines* tgt, OnBlock on_block, Xxh64Stream* hash = nullptr,
-                    FolderFiles* folders = nullptr) {
+                    uint64_t end, TargetLines* tgt, std::vector<Document>& docs, OnBlock on_block,
+                    Xxh64Stream* hash = nullptr, FolderFiles* folders = nullptr) {
   ChunkReader reader(src.path, begin, end, corpus.record, static_cast<uint64_t>(cfg.chunk_bytes),
                      static_cast<uint64_t>(cfg.max_record_bytes), folders);
   reader.hash_into(hash);
   std::string_view block;
   uint64_t offset;
-  std::vector<Document> docs;  // kept from block to block: a 16 MB block of short lines is ~40 MB of
-                               // Documents, and growing a fresh vector each time page-faulted all of it
   while (reader.next(&block, &offset)) {
     TextArena arena;
     if (tgt) parser.set_target_lines(tgt->pair_with(block, arena));
@@ -261,12 +261,13 @@ class ShardBuilder {
       std::unique_ptr<TargetLines> tgt;
       if (cfg_.format == InputFormat::ParallelFiles)
         tgt = std::make_unique<TargetLines>(corpus_, cfg_, r.begin == 0 ? 0 : line_number_at(src.path, r.begin) - 1);
-      std::unique_ptr<Xxh64Stream> hash;
+      Xxh64Stream* hash = nullptr;
       if (hashed_while_read(corpus_)) {
         if (r.begin != 0 || r.end != src.size) throw std::logic_error("a one-document file split between ranks");
-        hash = std::make_unique<Xxh64Stream>();
+        file_hash_.reset();
+        hash = &file_hash_;
       }
-      read_documents(cfg_, corpus_, parser_, src, r.begin, r.end, tgt.get(),
+      read_documents(cfg_, corpus_, parser_, src, r.begin, r.end, tgt.get(), docs_,
                      [&](const std::vector<Document>& docs, size_t bytes, size_t repaired) {
                        shard_.repaired += repaired;
                        absorb(src, docs);
@@ -274,7 +275,7 @@ class ShardBuilder {
                        shard_.bytes += bytes;
                        if (progress) progress(done, total);
                        return true;
-                     }, hash.get(), &folders_);
+                     }, hash, &folders_);
       if (hash) shard_.file_hashes.emplace_back(r.source, hash->digest());
     }
   }
@@ -296,7 +297,8 @@ class ShardBuilder {
         ++e;
       }
       const DocBatch batch{docs.data() + b, e - b};
-      std::vector<std::vector<TokenList>> toks(toks_.size());  // [stream][doc], where no interner
+      std::vector<std::vector<TokenList>>& toks = batch_tokens_;
+      toks.resize(toks_.size());
       for (size_t s = 0; s < toks_.size(); ++s) {
         if (interners_[s])
           prepared_[s].fill(batch, s, *toks_[s], cfg_.threads);
@@ -345,6 +347,10 @@ class ShardBuilder {
   std::vector<bool> counted_splits_;  // [split]: counts_for_vocab, asked once (it compares names)
   std::vector<uint32_t> ids_;
   FolderFiles folders_;  // the share's files, opened folder by folder
+  // Reused file after file (a folder corpus has tens of thousands).
+  Xxh64Stream file_hash_;
+  std::vector<Document> docs_;
+  std::vector<std::vector<TokenList>> batch_tokens_;  // [stream][doc] of a batch, for streams without an interner
 };
 
 // The text SentencePiece learns from: the first `sp_sample_mb` of the
@@ -358,9 +364,10 @@ std::vector<std::string> sentencepiece_sample(const PrepConfig& cfg, const Corpu
   uint64_t budget = static_cast<uint64_t>(cfg.sp_sample_mb) << 20, used = 0;
   std::unique_ptr<TargetLines> tgt;
   if (cfg.format == InputFormat::ParallelFiles) tgt = std::make_unique<TargetLines>(corpus, cfg, 0);
+  std::vector<Document> docs;
   for (size_t i = 0; i < corpus.sources.size() && used < budget; ++i) {
     const Source& src = corpus.sources[i];
-    read_documents(cfg, corpus, parser, src, data_begin[i], src.size, tgt.get(),
+    read_documents(cfg, corpus, parser, src, data_begin[i], src.size, tgt.get(), docs,
                    [&](const std::vector<Document>& docs, size_t, size_t) {
                      for (const auto& d : docs) {
                        if (!cfg.counts_for_vocab(corpus.splits[static_cast<size_t>(d.split)])) continue;
@@ -598,16 +605,15 @@ PrepSummary run_prep(const PrepConfig& recipe, const ProgressFn& progress) {
   // whole by one rank, which hashes it while reading; otherwise (and for the
   // target file) file i is hashed by rank i % world on a thread beside
   // tokenization (it is I/O plus a few cycles per byte).
-  std::vector<std::string> paths;
-  for (const auto& s : corpus.sources) paths.push_back(s.path);
-  if (!corpus.tgt_path.empty()) paths.push_back(corpus.tgt_path);
-  std::vector<uint64_t> hashes(paths.size(), 0);
+  // hashes[i]: source i, then the target file if any.
+  const size_t n_inputs = corpus.sources.size() + (corpus.tgt_path.empty() ? 0 : 1);
+  std::vector<uint64_t> hashes(n_inputs, 0);
   std::string hash_error;
   std::thread hasher([&] {
     try {
       const size_t first = hashed_while_read(corpus) ? corpus.sources.size() : 0;
-      for (size_t i = first + static_cast<size_t>(rank); i < paths.size(); i += static_cast<size_t>(world))
-        hashes[i] = xxh64_file(paths[i]);
+      for (size_t i = first + static_cast<size_t>(rank); i < n_inputs; i += static_cast<size_t>(world))
+        hashes[i] = xxh64_file(i < corpus.sources.size() ? corpus.sources[i].path : corpus.tgt_path);
     } catch (const std::exception& e) {
       hash_error = e.what();
     }

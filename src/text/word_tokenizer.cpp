@@ -366,7 +366,23 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
     out.push_back(s);
     return;
   }
-  std::vector<std::string_view> prefixes, suffixes;
+  // Prefixes are the first tokens, in the order peeled: they go to `out` at
+  // once. Suffixes come last, innermost (last peeled) first: they go to `out`
+  // as peeled, from `first_suffix` on, and are moved behind the core at the
+  // end. No vector per chunk: this runs for every chunk the memo has not seen.
+  size_t first_suffix = std::string_view::npos;
+  auto peel_prefix = [&](size_t n) {
+    if (first_suffix == std::string_view::npos)
+      out.push_back(s.substr(0, n));
+    else  // before the suffixes peeled so far
+      out.insert(out.begin() + static_cast<std::ptrdiff_t>(first_suffix++), s.substr(0, n));
+    s = s.substr(n);
+  };
+  auto peel_suffix = [&](size_t n) {
+    if (first_suffix == std::string_view::npos) first_suffix = out.size();
+    out.push_back(s.substr(s.size() - n));
+    s = s.substr(0, s.size() - n);
+  };
   const std::vector<uint8_t>* pieces = nullptr;  // set when what is left is a special case
   bool url = false;
   // spaCy's _split_affixes: peel one prefix and one suffix per round, stopping
@@ -380,31 +396,26 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
     last = s.size();
     size_t pre = prefix_len(s);
     if (pre && pre < s.size() && (pieces = special(s.substr(pre)))) {
-      prefixes.push_back(s.substr(0, pre));
-      s = s.substr(pre);
+      peel_prefix(pre);
       break;
     }
     size_t suf = suffix_len(s.substr(pre));
     if (suf && suf < s.size() && (pieces = special(s.substr(0, s.size() - suf)))) {
-      suffixes.push_back(s.substr(s.size() - suf));
-      s = s.substr(0, s.size() - suf);
+      peel_suffix(suf);
       break;
     }
     if (pre && suf && pre + suf <= s.size()) {
-      prefixes.push_back(s.substr(0, pre));
-      suffixes.push_back(s.substr(s.size() - suf));
-      s = s.substr(pre, s.size() - pre - suf);
+      peel_prefix(pre);
+      peel_suffix(suf);
     } else if (pre) {
-      prefixes.push_back(s.substr(0, pre));
-      s = s.substr(pre);
+      peel_prefix(pre);
     } else if (suf) {
-      suffixes.push_back(s.substr(s.size() - suf));
-      s = s.substr(0, s.size() - suf);
+      peel_suffix(suf);
     }
     if (!s.empty() && (pieces = special(s))) break;
     checked = true;
   }
-  for (auto p : prefixes) out.push_back(p);
+  const size_t core_at = out.size();
   if (!s.empty()) {
     if (pieces)
       emit_special(s, *pieces, out);
@@ -413,7 +424,11 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
     else
       split_infixes(s, out);
   }
-  for (auto it = suffixes.rbegin(); it != suffixes.rend(); ++it) out.push_back(*it);
+  if (first_suffix == std::string_view::npos) return;
+  // out: ... suffixes in peeling order [first_suffix, core_at), core [core_at, end).
+  std::reverse(out.begin() + static_cast<std::ptrdiff_t>(first_suffix), out.begin() + static_cast<std::ptrdiff_t>(core_at));
+  std::rotate(out.begin() + static_cast<std::ptrdiff_t>(first_suffix), out.begin() + static_cast<std::ptrdiff_t>(core_at),
+              out.end());
 }
 
 }  // namespace parlance
