@@ -22,6 +22,7 @@ DecoderState Seq2SeqAttn::encode(const torch::Tensor& src) {
   // under autocast): every decoder step adds it inside one addmv.
   s.source.score_bias = torch::zeros(s.source.mask.sizes(), s.source.outputs.options())
                             .masked_fill(s.source.mask.logical_not(), -std::numeric_limits<float>::infinity());
+  s.source.mask = torch::Tensor();  // in score_bias now
   return s;
 }
 

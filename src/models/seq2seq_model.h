@@ -35,7 +35,9 @@ struct Seq2SeqSpec {
   int64_t src_pad_idx = 1, tgt_pad_idx = 1;  // xxpad in each vocabulary
 };
 
-// A batch of encoded sources, what every decoder step may look at.
+// A batch of encoded sources, what every decoder step may look at. A model's
+// encode() keeps here only what its step() reads: beam search reorders every
+// defined tensor of the state at every step (select()).
 struct EncodedSource {
   torch::Tensor outputs;  // (S, B, E): zeros at padded positions
   torch::Tensor mask;     // (S, B) bool: true at real tokens

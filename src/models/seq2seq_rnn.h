@@ -27,7 +27,11 @@ TORCH_MODULE(GruDecoder);
 class Seq2SeqRnn : public Seq2SeqModel {
  public:
   explicit Seq2SeqRnn(const Seq2SeqSpec& spec);
-  DecoderState encode(const torch::Tensor& src) override { return encoder_->forward(src); }
+  DecoderState encode(const torch::Tensor& src) override {
+    DecoderState s = encoder_->forward(src);
+    s.source = {};  // step() reads the hidden state only
+    return s;
+  }
   DecoderStep step(DecoderState& state, const torch::Tensor& prev) override;
   ParamGroups layer_groups() override { return {encoder_->parameters(), decoder_->parameters()}; }
   torch::nn::Embedding& source_embedding() override { return encoder_->embedding(); }
