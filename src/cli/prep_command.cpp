@@ -88,7 +88,7 @@ Command add_prep(CLI::App& app) {
     const double ranks = mpi::size();  // rank 0 reports its share; shares are equal
     if (!a->quiet)
       progress = [&](uint64_t done, uint64_t total) {
-        // Called once per file: formatting three doubles each time was ~1.5%
+        // Called once per file: formatting three doubles each time was ~1.7%
         // of a 1-rank aclImdb prep.
         if (!bar.due(done, total)) return;
         char detail[96];

@@ -374,7 +374,9 @@ void WordTokenizer::split_chunk(std::string_view s, std::vector<std::string_view
   auto peel_prefix = [&](size_t n) {
     if (first_suffix == std::string_view::npos)
       out.push_back(s.substr(0, n));
-    else  // before the suffixes peeled so far
+    else  // before the suffixes peeled so far (not met with today's rules: a
+          // round without a prefix leaves the start, so later rounds find none
+          // either; kept so the order stays right if a prefix rule changes)
       out.insert(out.begin() + static_cast<std::ptrdiff_t>(first_suffix++), s.substr(0, n));
     s = s.substr(n);
   };
