@@ -117,6 +117,7 @@ Command add_train(CLI::App& app) {
     int64_t bar_epoch = -1;
     auto progress = [&](int64_t epoch, int64_t step, int64_t steps, double per_s) {
       if (epoch != bar_epoch) bar = std::make_unique<ProgressBar>("epoch " + std::to_string(epoch)), bar_epoch = epoch;
+      if (!bar->due(static_cast<uint64_t>(step), static_cast<uint64_t>(steps))) return;  // formats only what is drawn
       char detail[64];
       std::snprintf(detail, sizeof detail, "%lld/%lld steps %.0f/s", static_cast<long long>(step),
                     static_cast<long long>(steps), per_s);

@@ -14,16 +14,18 @@ namespace parlance {
 uint64_t xxh64_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw UserError(path + ": cannot open to hash");
-  std::unique_ptr<XXH64_state_t, XXH_errorcode (*)(XXH64_state_t*)> st(XXH64_createState(), &XXH64_freeState);
-  XXH64_reset(st.get(), 0);
+  Xxh64Stream hash;
   thread_local std::vector<char> buf(1 << 20);  // once: folders hash thousands of small files
-  for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0;) XXH64_update(st.get(), buf.data(), n);
-  return XXH64_digest(st.get());
+  for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), f.get())) > 0;) hash.update(buf.data(), n);
+  // A short read is the end only if no error stopped it: a hash of part of a
+  // file would pass for the file's.
+  if (std::ferror(f.get())) throw UserError(path + ": read error while hashing");
+  return hash.digest();
 }
 
 Xxh64Stream::Xxh64Stream() : state_(XXH64_createState()) {
   if (!state_) throw std::bad_alloc();
-  XXH64_reset(static_cast<XXH64_state_t*>(state_), 0);
+  reset();
 }
 Xxh64Stream::~Xxh64Stream() { XXH64_freeState(static_cast<XXH64_state_t*>(state_)); }
 void Xxh64Stream::reset() { XXH64_reset(static_cast<XXH64_state_t*>(state_), 0); }

@@ -378,6 +378,17 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
     comm.barrier();
     throw Preempted(what);
   }
+  if (pos.next_step > 0) {
+    // max_steps ended the run inside an epoch (a preemption threw above): the
+    // epoch has no metrics row, which a smoke run's user would otherwise be
+    // left to wonder about.
+    const std::string what = fmt::format(
+        "stopped after train.max_steps = {} optimizer steps, {} batches into epoch {}: a partial epoch gets no metrics "
+        "row; checkpoint {} written (continue with --resume and a larger train.max_steps)",
+        spec.max_steps, pos.next_step, pos.epoch, ckpt.path());
+    if (log) log->info("{}", what);
+    if (rank == 0) std::printf("%s\n", what.c_str());
+  }
   if (spec.save_encoder && rank == 0) save_encoder((fs::path(spec.run_dir) / "encoder.pt").string(), ses.model(), ckpt.card());
   comm.barrier();
   return history;

@@ -1,5 +1,6 @@
 // Provenance hashes: hex64 spells a hash as printf's "%016llx" does (what
-// xxh64sum prints), and hashing in pieces equals hashing the whole.
+// xxh64sum prints), hashing in pieces equals hashing the whole, a reset
+// stream starts afresh, and a file that cannot be read whole is an error.
 #include "data/input_hash.h"
 
 #include <gtest/gtest.h>
@@ -31,7 +32,25 @@ TEST(InputHash, PiecesHashAsTheWholeFile) {
     pieces.update(text.data() + at, std::min(step, text.size() - at));
   EXPECT_EQ(pieces.digest(), xxh64_file(path.string()));
   EXPECT_EQ(hex64(Xxh64Stream().digest()), "ef46db3751d8e999");  // xxh64sum of an empty file
+  pieces.reset();
+  pieces.update(text.data(), text.size());
+  EXPECT_EQ(pieces.digest(), xxh64_file(path.string()));
   std::filesystem::remove(path);
+}
+
+TEST(InputHash, UnreadableFileIsAnErrorNotAHash) {
+  // fopen opens a directory for reading; only the read fails (EISDIR). It
+  // used to hash as an empty file.
+  const auto dir = std::filesystem::temp_directory_path() / ("parlance_hash_dir_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  try {
+    xxh64_file(dir.string());
+    ADD_FAILURE() << "hashed a directory";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("read error while hashing"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(xxh64_file((dir / "missing").string()), std::exception);
+  std::filesystem::remove(dir);
 }
 
 }  // namespace

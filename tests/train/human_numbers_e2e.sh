@@ -50,9 +50,17 @@ if "$bin" generate "$work/run" --prompt "eight" --words -5 2> "$work/gen.err"; t
 grep -q "words" "$work/gen.err"
 # A bptt as long as the streams trains one step per epoch: legal, but said.
 "$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/long_bptt" --set train.bptt=5000 \
-  --set train.max_steps=1 2> "$work/bptt.err" > /dev/null
+  --set train.max_steps=1 2> "$work/bptt.err" > "$work/bptt.out"
 grep -q "warning: train.bptt = 5000 is not shorter than each of the 16 training streams" "$work/bptt.err" \
   || { echo "FAIL: no bptt warning"; cat "$work/bptt.err"; exit 1; }
+# max_steps there ended the epoch with its last step (a metrics row, nothing
+# to explain); inside an epoch it is said on stdout and in the rank's log.
+if grep -q "stopped after train.max_steps" "$work/bptt.out"; then echo "FAIL: epoch-end stop called partial"; exit 1; fi
+"$bin" train configs/human_numbers_lm.toml --data "$work/hn.h5" --run "$work/short" --set train.max_steps=2 > "$work/short.out"
+for f in "$work/short.out" "$work/short/log/rank0.log"; do
+  grep -q "stopped after train.max_steps = 2 optimizer steps, 2 batches into epoch 0: a partial epoch gets no metrics row" "$f" \
+    || { echo "FAIL: mid-epoch max_steps stop not said in $f"; cat "$f"; exit 1; }
+done
 # The run folder is self-contained: with the prepared file moved away, generate
 # still tokenizes and decodes (vocabulary and tokenizer live in the checkpoint),
 # and eval reads the moved file when told where it is.
