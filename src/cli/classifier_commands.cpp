@@ -114,7 +114,7 @@ Command add_predict(CLI::App& app) {
   app.add_option("run", a->runs, "classifier run folder(s) or checkpoint(s); several: an ensemble");
   app.add_option("--ensemble", a->ensemble, "more classifier runs whose probabilities are averaged with RUN's");
   app.add_option("--text", a->texts, "a document to classify (repeatable)");
-  app.add_option("--file", a->file, "classify every line of this file (or one CSV column with --column)");
+  app.add_option("--file", a->file, "classify every line of this file, one row per line (an empty line: an empty document), or one CSV column with --column");
   app.add_option("--column", a->column, "--file is a CSV: classify this column (0-based)");
   app.add_flag("--no-header", a->no_header, "the CSV has no header record");
   add_device_option(app, a->device);

@@ -21,11 +21,17 @@ std::string decode(const std::vector<int32_t>& ids, const std::vector<std::strin
   return out;
 }
 
-int inspect(const std::string& path, const std::string& want_split, int64_t n_decode) {
+int inspect(const std::string& path, const std::string& given_split, int64_t n_decode) {
+  const std::string want_split = given_split.empty() ? "train" : given_split;
   PreparedDataset data(path);
   const H5File& f = data.file();
   auto splits = data.splits();
   auto streams = data.streams();
+  // Checked before anything is printed, also without --decode: a mistyped
+  // split should not pass unnoticed. (A file without a train split is
+  // summarized as long as no split is asked for.)
+  if (!given_split.empty() || n_decode > 0)
+    for (const auto& s : streams) data.require_split(want_split, s);
   auto tok = nlohmann::json::parse(data.tokenizer_json());
   std::printf("%s: dataset \"%s\", tokenizer %s, written by parlance %s\n", path.c_str(), data.name().c_str(),
               tok["kind"].get<std::string>().c_str(), f.attr_string("/", "program_version").c_str());
@@ -61,8 +67,6 @@ int inspect(const std::string& path, const std::string& want_split, int64_t n_de
     }
   }
   if (n_decode > 0) {
-    if (std::find(splits.begin(), splits.end(), want_split) == splits.end())
-      throw UserError(path + ": no split \"" + want_split + "\"");
     const bool chars = tok["kind"] == "char";
     for (size_t k = 0; k < streams.size(); ++k) {
       auto ids = data.tokens(want_split, 0, static_cast<uint64_t>(n_decode), streams[k]);
@@ -77,12 +81,12 @@ int inspect(const std::string& path, const std::string& want_split, int64_t n_de
 
 Command add_inspect(CLI::App& app) {
   struct Args {
-    std::string file, split = "train";
+    std::string file, split;  // empty: not given (decodes train)
     int64_t decode = 0;
   };
   auto a = std::make_shared<Args>();
   app.add_option("file", a->file, "prepared .h5 file")->required();
-  app.add_option("--split", a->split, "split to decode from");
+  app.add_option("--split", a->split, "split to decode from (default: train)");
   app.add_option("--decode", a->decode, "decode the first N tokens back to text");
   return [a] { return mpi::rank() == 0 ? inspect(a->file, a->split, a->decode) : 0; };
 }

@@ -65,6 +65,18 @@ void write_attention_svg(const std::string& path, const LoadedTranslator& t, con
   std::fprintf(stderr, "attention of the first sentence: %s\n", path.c_str());
 }
 
+// The translations of pairs' sources, in their order: translated in batches
+// of similar lengths, then put back.
+std::vector<Translation> translate_in_order(LoadedTranslator& t, const SentencePairs& pairs, int64_t beam,
+                                            int64_t max_len) {
+  if (pairs.size() == 0) return {};
+  const BatchPlan plan = validation_plan(pairs.src_lengths(), 32, 1, 0);
+  std::vector<Translation> out = translate_batches(t, pairs, plan.batches, beam, max_len);
+  std::vector<Translation> in_order(out.size());
+  for (size_t k = 0; k < out.size(); ++k) in_order[static_cast<size_t>(plan.order[k])] = std::move(out[k]);
+  return in_order;
+}
+
 }  // namespace
 
 Command add_translate(CLI::App& app) {
@@ -79,7 +91,7 @@ Command add_translate(CLI::App& app) {
   app.add_option("--file", a->file, "translate every line of this file; one output line per input line");
   app.add_option("--beam", a->beam, "beam size (1: greedy)")->check(CLI::Range(1, 100));
   app.add_option("--max-len", a->max_len, "longest output in tokens (default: the run's limit, else 2 × source + 10)");
-  app.add_option("--attention", a->attention, "draw the first sentence's attention matrix into this SVG file");
+  app.add_option("--attention", a->attention, "draw the first (non-blank) sentence's attention matrix into this SVG file");
   add_device_option(app, a->device);
   return [a] {
     if (mpi::rank() != 0) return 0;
@@ -89,24 +101,30 @@ Command add_translate(CLI::App& app) {
     t.model->to(inference_device(a->device, t.cfg.device, this_process_alone()));
     torch::set_num_threads(static_cast<int>(t.cfg.threads));
     const std::vector<std::string> texts = a->file.empty() ? a->texts : read_document_texts(a->file, -1, false);
+    // A blank line translates to an empty line, as in Marian: a model given
+    // no words would still emit some. Only the others go through the model.
+    std::vector<size_t> worded;  // indices into texts
+    for (size_t i = 0; i < texts.size(); ++i)
+      if (texts[i].find_first_not_of(" \t\r\f\v") != std::string::npos) worded.push_back(i);
     const TextEncoder encoder(t.card.stream(t.src_stream), /*complete_documents=*/true);
     std::vector<std::vector<int64_t>> ids;
-    for (const auto& s : texts) ids.push_back(encoder.ids(s));
+    for (size_t i : worded) ids.push_back(encoder.ids(texts[i]));
     const SentencePairs pairs = SentencePairs::from_sources(ids, t.src_ids);
     int64_t longest = 0;
     for (int64_t l : pairs.src_lengths()) longest = std::max(longest, l);
     const int64_t max_len = a->max_len > 0 ? a->max_len : t.target.max_out > 0 ? t.target.max_out : 2 * longest + 10;
-    // Batches of similar lengths, outputs put back in input order.
-    const BatchPlan plan = validation_plan(pairs.src_lengths(), 32, 1, 0);
-    const std::vector<Translation> out = translate_batches(t, pairs, plan.batches, a->beam, max_len);
-    std::vector<const Translation*> by_input(out.size());
-    for (size_t k = 0; k < out.size(); ++k) by_input[static_cast<size_t>(plan.order[k])] = &out[k];
-    for (const Translation* tr : by_input) std::printf("%s\n", readable_text(tr->tokens, t.target.itos).c_str());
-    if (!a->attention.empty() && !by_input.empty()) {  // columns: the first source as the model read it, xxeos included
+    const std::vector<Translation> out = translate_in_order(t, pairs, a->beam, max_len);
+    std::vector<std::string> lines(texts.size());
+    for (size_t k = 0; k < worded.size(); ++k) lines[worded[k]] = readable_text(out[k].tokens, t.target.itos);
+    for (const std::string& line : lines) std::printf("%s\n", line.c_str());
+    // Columns: the first worded source as the model read it, xxeos included.
+    if (!a->attention.empty() && !out.empty()) {
       std::vector<std::string> columns;
       for (int64_t id : pairs.source_tokens(0)) columns.push_back(t.card.stream(t.src_stream).itos[static_cast<size_t>(id)]);
       columns.push_back("xxeos");
-      write_attention_svg(a->attention, t, columns, *by_input[0]);
+      write_attention_svg(a->attention, t, columns, out[0]);
+    } else if (!a->attention.empty()) {
+      std::fprintf(stderr, "--attention: every sentence is blank, no picture written\n");
     }
     return 0;
   };

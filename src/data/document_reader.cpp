@@ -7,6 +7,17 @@
 
 namespace parlance {
 
+namespace {
+
+// The '\n's in file bytes [from, to), which `block` (at file offset `at`) holds.
+size_t newlines_in(std::string_view block, uint64_t at, uint64_t from, uint64_t to) {
+  size_t n = 0;
+  for (uint64_t p = from; p < to; ++p) n += block[p - at] == '\n';
+  return n;
+}
+
+}  // namespace
+
 std::vector<std::string> read_document_texts(const std::string& path, int64_t csv_column, bool csv_header) {
   PrepConfig cfg;
   cfg.input = path;
@@ -16,6 +27,7 @@ std::vector<std::string> read_document_texts(const std::string& path, int64_t cs
   cfg.label_col = -1;
   cfg.text_cols = {csv_column};
   cfg.valid_col.clear();
+  const bool lines = cfg.format == InputFormat::Text;
   const Corpus corpus = discover_corpus(cfg);
   DocParser parser(cfg, corpus);
   std::vector<std::string> texts;
@@ -31,7 +43,19 @@ std::vector<std::string> read_document_texts(const std::string& path, int64_t cs
       std::vector<Document> docs;
       TextArena arena;
       parser.parse(src, block, offset, docs, arena);
-      for (const Document& d : docs) texts.emplace_back(d.fields.at(0));
+      // Lines: prep's parser skips the empty ones (no empty documents in a
+      // dataset), but the commands answer line for line, so they come back
+      // here in place. Blocks end at line ends, so no line spans two.
+      uint64_t next_line = offset;  // where the line after the last document starts
+      for (const Document& d : docs) {
+        if (lines) {
+          texts.resize(texts.size() + newlines_in(block, offset, next_line, d.offset));
+          const size_t nl = block.find('\n', d.offset - offset);
+          next_line = nl == std::string_view::npos ? offset + block.size() : offset + nl + 1;
+        }
+        texts.emplace_back(d.fields.at(0));
+      }
+      if (lines) texts.resize(texts.size() + newlines_in(block, offset, next_line, offset + block.size()));
     }
   }
   return texts;

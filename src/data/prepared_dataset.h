@@ -56,6 +56,9 @@ class PreparedDataset {
   std::vector<std::string> splits() const;
   std::vector<std::string> streams() const;  // [""] or ["src", "tgt"]
   bool has_split(const std::string& split) const;
+  // Throws UserError naming the file and the splits it has when `split` has
+  // no tokens of `stream`.
+  void require_split(const std::string& split, const std::string& stream = "") const;
 
   std::vector<std::string> itos(const std::string& stream = "") const;
   // Tokenizer options as prep wrote them (JSON; text/tokenizer.h parses them).
@@ -79,7 +82,6 @@ class PreparedDataset {
   const H5File& file() const { return *file_; }
 
  private:
-  void require_split(const std::string& split, const std::string& stream) const;
   size_t vocab_size(const std::string& stream) const;
   std::string path_;
   mutable std::map<std::string, size_t> vocab_sizes_;  // per stream, read on first use

@@ -69,6 +69,13 @@ pred=$("$bin" predict "$work/clas" --ensemble "$work/clas_bwd" --text "A wonderf
 echo "$pred"
 head -n 6 "$data" > "$work/few.csv"
 from_csv=$("$bin" predict "$work/clas" --file "$work/few.csv" --column 1)
+# A file of lines: one row per line, an empty line in place as an empty
+# document (it used to be dropped, shifting the rows after it).
+printf 'A wonderful, moving film.\n\nDull and far too long.\n' > "$work/gaps.txt"
+[ "$("$bin" predict "$work/clas" --file "$work/gaps.txt" | wc -l)" = 4 ] || { echo "FAIL: predict rows != lines"; exit 1; }
+printf '\n' > "$work/empty_line.txt"
+[ "$("$bin" predict "$work/clas" --file "$work/empty_line.txt")" = "$("$bin" predict "$work/clas" --text "")" ] \
+  || { echo "FAIL: an empty line is not classified as the empty document"; exit 1; }
 if [ "$(cuda_devices)" -eq 0 ]; then  # --device cuda without a GPU: one line, exit 1
   if "$bin" predict "$work/clas" --text "Fine." --device cuda > /dev/null 2> "$work/dev.err"; then
     echo "FAIL: predict --device cuda succeeded without a GPU"; exit 1

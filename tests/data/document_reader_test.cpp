@@ -17,9 +17,15 @@ std::string write(const std::string& name, const std::string& text) {
   return path;
 }
 
-TEST(DocumentReader, LinesAreDocumentsAndEmptyLinesAreSkipped) {
-  auto docs = read_document_texts(write("lines.txt", "first review\n\nsecond one\r\nthird"), -1, false);
-  EXPECT_EQ(docs, (std::vector<std::string>{"first review", "second one", "third"}));
+TEST(DocumentReader, EveryLineIsADocumentEmptyOnesInPlace) {
+  // predict and translate answer line for line: an empty line stays a
+  // (empty) document where it was, also first, last, after CRLF and in runs.
+  auto docs = read_document_texts(write("lines.txt", "first review\n\nsecond one\r\n  \nthird"), -1, false);
+  EXPECT_EQ(docs, (std::vector<std::string>{"first review", "", "second one", "  ", "third"}));
+  docs = read_document_texts(write("lines2.txt", "\n\r\na\n\n\nb\n\n"), -1, false);
+  EXPECT_EQ(docs, (std::vector<std::string>{"", "", "a", "", "", "b", ""}));
+  EXPECT_EQ(read_document_texts(write("lines3.txt", "one\n"), -1, false), (std::vector<std::string>{"one"}));
+  EXPECT_EQ(read_document_texts(write("lines4.txt", "\n"), -1, false), (std::vector<std::string>{""}));
 }
 
 TEST(DocumentReader, ACsvColumnWithQuotedNewlinesAndAHeader) {

@@ -75,6 +75,14 @@ fi
 beam4=$("$bin" translate "$work/attn" --text "What is it?" --beam 4 --attention "$work/attn.svg")
 echo "$greedy"; echo "$beam4"
 [ "$(echo "$greedy" | wc -l)" = 3 ] && [ "$greedy" = "$beam1" ] && [ -n "$beam4" ]
+# Blank lines answer as empty lines in place (an empty line used to be
+# dropped, shifting every answer after it); the others as before.
+printf '\nWhat is it?\n\n  \nWhere are you?\nWhy not?\n\n' > "$work/gaps.txt"
+"$bin" translate "$work/attn" --file "$work/gaps.txt" > "$work/gaps.out"
+printf '\n%s\n\n\n%s\n%s\n\n' "$(echo "$greedy" | sed -n 1p)" "$(echo "$greedy" | sed -n 2p)" "$(echo "$greedy" | sed -n 3p)" \
+  > "$work/gaps.want"
+cmp "$work/gaps.out" "$work/gaps.want" || { echo "FAIL: blank lines not kept in place"; diff "$work/gaps.out" "$work/gaps.want"; exit 1; }
+[ -z "$("$bin" translate "$work/attn" --text "   ")" ] || { echo "FAIL: a blank --text translated to words"; exit 1; }
 /usr/bin/python3 - "$work/attn.svg" <<'PY'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
