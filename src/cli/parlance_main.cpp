@@ -4,6 +4,8 @@
 // it: this binary runs those itself and hands every other command line
 // (train, eval, …, --help, --version) unchanged to parlance-torch beside it,
 // replacing itself before MPI starts, so mpirun and SLURM see one process.
+// Before it does, it makes sure OpenBLAS will not run its oldest kernels on
+// a CPU it does not know (util/openblas_kernels.h).
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +15,7 @@
 #include <string>
 
 #include "cli/run_cli.h"
+#include "util/openblas_kernels.h"
 
 namespace {
 
@@ -24,6 +27,7 @@ bool runs_here(int argc, char** argv) {
 }
 
 [[noreturn]] void hand_over(char** argv) {
+  parlance::choose_openblas_kernels();  // before parlance-torch loads OpenBLAS
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   const std::string torch_bin = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "parlance-torch";

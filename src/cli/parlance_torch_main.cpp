@@ -7,9 +7,11 @@
 #include "data/compressed_input.h"
 #include "train/device_choice.h"
 #include "train/warn_once.h"
+#include "util/openblas_kernels.h"
 
 int main(int argc, char** argv) {
   using namespace parlance::cli;
+  parlance::rerun_if_openblas_misjudged(argv);  // started directly on a CPU OpenBLAS does not know
   std::vector<Subcommand> all = data_subcommands();
   const std::vector<Subcommand> models = {
       {"train", "train a language model, classifier or translator data-parallel (run under mpirun for N ranks)",
@@ -31,7 +33,9 @@ int main(int argc, char** argv) {
   CliHooks hooks;
   hooks.on_start = [](int rank) { parlance::show_each_libtorch_warning_once(rank); };
   hooks.version = [] {
+    const std::string blas = parlance::openblas_kernels_in_use();
     return std::string("parlance ") + PARLANCE_VERSION + " (" + parlance::devices_summary() + "; " +
+           (blas.empty() ? "" : blas + "; ") +
            (parlance::reads_compressed_input() ? "compressed inputs through libarchive"
                                                : "no compressed inputs: built without libarchive") + ")";
   };

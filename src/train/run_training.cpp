@@ -7,6 +7,7 @@
 
 #include "train/task_registry.h"
 #include "util/atomic_file.h"
+#include "util/openblas_kernels.h"
 
 namespace fs = std::filesystem;
 
@@ -34,6 +35,8 @@ TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, torch::D
                                      (run / "log" / ("rank" + std::to_string(rank) + ".log")).string(), false);
   log->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "] %l %v");
   log->flush_on(spdlog::level::info);  // a killed or aborted rank still leaves its log on disk
+  // CPU speed depends on it (util/openblas_kernels.h): said where a slow run is looked into.
+  if (const std::string blas = openblas_kernels_in_use(); !blas.empty()) log->info("{}", blas);
   OpenedTraining t = open_training(cfg, comm, device, resume, log.get());
   TrainingResult r;
   r.history = train(*t.task, *t.session, comm, loop_spec(cfg), resume, log.get(), progress);

@@ -35,4 +35,19 @@ grep -q "^Usage: $bin \[OPTIONS\] SUBCOMMAND" <<< "$help" || fail "--help's usag
 set +e; err=$("$bin" train "$d/none.toml" 2>&1 >/dev/null); status=$?; set -e
 [ "$status" = 1 ] || fail "train with a missing recipe: exit $status, expected 1 ($err)"
 [ "$(wc -l <<< "$err")" = 1 ] && grep -q "^parlance: error: .*none.toml" <<< "$err" || fail "train error: $err"
+# OpenBLAS's kernels (src/util/openblas_kernels.h): however parlance-torch is
+# started, it does not run OpenBLAS's pre-AVX fallback on a CPU with AVX2 (a
+# CPU model OpenBLAS does not know got its SSE3 kernels: half the training
+# speed); a user's OPENBLAS_CORETYPE is kept. Nothing to check where the BLAS
+# is not OpenBLAS (no "OpenBLAS kernels" in --version).
+pre_avx='OpenBLAS kernels: (Katmai|Coppermine|Northwood|Prescott|Banias|Core2|Penryn|Dunnington|Nehalem|Atom|Opteron|Barcelona|Nano|Bobcat)\b'
+for b in "$bin" "$(dirname "$bin")/parlance-torch"; do
+  v=$(env -u OPENBLAS_CORETYPE "$b" --version)
+  echo "$v"
+  if grep -qw avx2 /proc/cpuinfo && grep -qE "$pre_avx" <<< "$v"; then fail "$b runs pre-AVX OpenBLAS kernels: $v"; fi
+done
+v=$(OPENBLAS_CORETYPE=Haswell "$bin" --version)
+if grep -q "OpenBLAS kernels" <<< "$v"; then
+  grep -q "OpenBLAS kernels: Haswell (OPENBLAS_CORETYPE=Haswell)" <<< "$v" || fail "OPENBLAS_CORETYPE=Haswell not kept: $v"
+fi
 echo "front binary: data commands alone, the rest handed over"
