@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
 #include "data/prepared_dataset.h"
 #include "util/error.h"
 #include "comm/communicator.h"
@@ -79,8 +80,8 @@ Command add_generate(CLI::App& app) {
   app.add_option("checkpoint", a->checkpoint, "run folder or checkpoint file")->required();
   app.add_option("--prompt", a->prompt, "text to continue")->required();
   app.add_option("--words", a->opts.words, "tokens to generate")->check(CLI::Range(int64_t{1}, int64_t{1000000}));
-  app.add_option("--temperature", a->opts.temperature, "sampling temperature")->check(CLI::PositiveNumber);
-  app.add_option("--top-k", a->opts.top_k, "sample among the k most likely tokens (0: all)")->check(CLI::NonNegativeNumber);
+  app.add_option("--temperature", a->opts.temperature, "sampling temperature (> 0; below 1 favours likely tokens)")->check(greater_than(0));
+  app.add_option("--top-k", a->opts.top_k, "sample among the k most likely tokens (0: all)")->check(at_least(0));
   app.add_option("--seed", a->opts.seed, "sampling seed");
   app.add_flag("!--allow-unk", a->opts.no_unk, "allow xxunk in the output");
   app.add_option("--data", a->data, "prepared dataset for the vocabulary (default: the training one)");

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "comm/mpi_world.h"
@@ -61,10 +62,26 @@ int run_cli(int argc, char** argv, const std::vector<Subcommand>& subcommands, c
     CLI::App* sub = app.add_subcommand(s.name, s.help);
     commands[sub] = s.add(*sub);
   }
+  const auto known = [&](const char* name) {
+    for (const auto& s : subcommands)
+      if (std::strcmp(s.name, name) == 0) return true;
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {  // CLI11 would ask for "a subcommand"
+    if (rank == 0) std::fprintf(stderr, "parlance: error: no command \"%s\" (parlance --help lists them)\n", argv[1]);
+    return 1;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return rank == 0 ? app.exit(e) : (e.get_exit_code() ? 1 : 0);
+    if (e.get_exit_code() == 0) return rank == 0 ? app.exit(e) : 0;  // --help, --version
+    // A command line mistake is a user error like any other: one line, status 1.
+    if (rank == 0) {
+      const auto subs = app.get_subcommands();
+      const std::string help = "parlance" + (subs.empty() ? std::string() : " " + subs.front()->get_name()) + " --help";
+      std::fprintf(stderr, "parlance: error: %s (%s lists the options)\n", e.what(), help.c_str());
+    }
+    return 1;
   }
   return run_parsed(commands, rank);
 }

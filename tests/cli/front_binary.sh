@@ -35,6 +35,20 @@ grep -q "^Usage: $bin \[OPTIONS\] SUBCOMMAND" <<< "$help" || fail "--help's usag
 set +e; err=$("$bin" train "$d/none.toml" 2>&1 >/dev/null); status=$?; set -e
 [ "$status" = 1 ] || fail "train with a missing recipe: exit $status, expected 1 ($err)"
 [ "$(wc -l <<< "$err")" = 1 ] && grep -q "^parlance: error: .*none.toml" <<< "$err" || fail "train error: $err"
+# Command-line mistakes read like every other user error: one line naming
+# the option and the help to read, exit status 1 — whichever binary parses.
+check_usage_error() {  # expected-line args...
+  local want=$1; shift
+  set +e; err=$("$bin" "$@" 2>&1 >/dev/null); status=$?; set -e
+  [ "$status" = 1 ] && [ "$err" = "$want" ] || fail "'parlance $*': exit $status, said: $err (expected: $want)"
+}
+check_usage_error 'parlance: error: --temperature: 0 is not > 0 (parlance generate --help lists the options)' \
+  generate "$d/no_run" --prompt x --temperature 0
+check_usage_error 'parlance: error: --top-k: "many" is not a number (parlance generate --help lists the options)' \
+  generate "$d/no_run" --prompt x --top-k many
+check_usage_error 'parlance: error: config is required (parlance prep --help lists the options)' prep
+check_usage_error 'parlance: error: no command "frobnicate" (parlance --help lists them)' frobnicate
+
 # OpenBLAS's kernels (src/util/openblas_kernels.h): however parlance-torch is
 # started, it does not run OpenBLAS's pre-AVX fallback on a CPU with AVX2 (a
 # CPU model OpenBLAS does not know got its SSE3 kernels: half the training
