@@ -11,6 +11,7 @@
 #include "train/lr_finder.h"
 #include "train/run_training.h"
 #include "train/train_config.h"
+#include "util/atomic_file.h"
 
 namespace parlance::cli {
 namespace {
@@ -66,6 +67,8 @@ bool resume_decision(const TrainConfig& cfg, bool resume, bool auto_resume, bool
   const fs::path run = cfg.run_dir, last = run / "checkpoints" / "last.pt";
   if (static_cast<int>(resume) + static_cast<int>(auto_resume) + static_cast<int>(overwrite) > 1)
     throw AgreedError("train: give one of --resume, --auto-resume and --overwrite");
+  if (fs::exists(run) && !fs::is_directory(run))
+    throw AgreedError(run.string() + ": exists and is not a folder (train.run or --run names the run folder)");
   if (auto_resume) return fs::exists(last);
   if (resume && !fs::exists(last))
     throw AgreedError(last.string() + ": no checkpoint to resume from (--auto-resume starts fresh when there is none)");
@@ -146,6 +149,8 @@ Command add_lr_find(CLI::App& app) {
     TrainConfig cfg = a->recipe.load();
     cfg.accumulate = 1;  // the sweep steps after every micro-batch
     start_collective_watchdog(cfg.collective_timeout);
+    // Before the sweep, not after it: a folder that cannot be made wastes no run.
+    if (mpi::rank() == 0) create_output_folder(cfg.run_dir, "the lr-find folder");
     TrainingPlace place = training_place(cfg);
     auto& comm = place.comm;
     OpenedTraining t = open_training(cfg, *comm, place.device, /*resume=*/false);

@@ -39,7 +39,7 @@ int import_weights(const std::string& weights, const std::string& vocab, const s
   card.source = weights;
   card.streams[""] = StreamCard{itos, tokenizer_options_json(TokenizerOptions{}), ""};  // fastai v1's rules
   const std::string recipe = imported_recipe(sd.spec, fs::absolute(weights).string());
-  fs::create_directories(fs::path(out) / "checkpoints");
+  create_output_folder((fs::path(out) / "checkpoints").string(), "the imported run's checkpoint folder");
   write_file_atomically((fs::path(out) / "config.toml").string(), recipe);
   torch::optim::SGD no_state(model.parameters(), 0.0);
   save_checkpoint((fs::path(out) / "checkpoints" / "last.pt").string(), model, no_state,
@@ -54,7 +54,7 @@ int export_weights(const std::string& run, const std::string& out) {
   LoadedModel lm = load_checkpoint(run);
   auto* awd = dynamic_cast<AwdLstm*>(lm.model.get());
   if (!awd) throw UserError(run + ": model.arch " + lm.cfg.model.arch + " has no fastai counterpart (awd_lstm only)");
-  fs::create_directories(out);
+  create_output_folder(out, "the export folder");
   const fs::path dir(out);
   write_file_atomically((dir / "lm.pth").string(), fastai_state_dict_bytes(*awd));
   write_file_atomically((dir / "itos.pkl").string(), pickle_itos(lm.itos));

@@ -86,7 +86,7 @@ std::vector<LrFindPoint> lr_find(Task& task, TrainSession& ses, Communicator& co
 }
 
 void write_lr_find(const std::string& dir, const std::vector<LrFindPoint>& pts) {
-  fs::create_directories(dir);
+  create_output_folder(dir, "the lr-find folder");
   std::string csv = "lr,loss,smoothed_loss\n";
   char line[96];
   for (const auto& p : pts) {

@@ -27,7 +27,10 @@ TrainingResult run_training(const TrainConfig& cfg, Communicator& comm, torch::D
                             const TrainProgressFn& progress) {
   const int rank = comm.rank();
   const fs::path run = cfg.run_dir;
-  if (rank == 0) fs::create_directories(run / "log");
+  if (rank == 0) {
+    create_output_folder(run.string(), "the run folder");
+    create_output_folder((run / "log").string(), "the run's log folder");
+  }
   comm.barrier();
   // Appended to, never truncated: a fresh run starts in a folder without a run
   // (the train command refuses otherwise), and a failed resume keeps the log.

@@ -251,7 +251,7 @@ std::vector<MetricRow> train(Task& task, TrainSession& ses, Communicator& comm, 
   const int64_t accumulate = ses.accumulate();
   c10::OptionalDeviceGuard device_guard;
   if (ses.device().is_cuda()) device_guard.reset_device(ses.device());
-  if (rank == 0) fs::create_directories(fs::path(spec.run_dir) / "checkpoints");
+  if (rank == 0) create_output_folder((fs::path(spec.run_dir) / "checkpoints").string(), "the checkpoint folder");
   Checkpointer ckpt(spec, task, rank);
 
   const std::vector<StageSteps> stages = plan_stages(spec, task, accumulate);

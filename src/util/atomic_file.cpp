@@ -19,6 +19,15 @@ void check_output_file(const std::string& path, const std::string& option) {
   if (access(folder.c_str(), W_OK) != 0) throw UserError(option + " " + path + ": the folder " + folder.string() + " is not writable");
 }
 
+void create_output_folder(const std::string& path, const std::string& what) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(path, ec) && !fs::is_directory(path, ec))
+    throw UserError(path + ": exists and is not a folder (wanted as " + what + ")");
+  fs::create_directories(path, ec);
+  if (ec) throw UserError(path + ": cannot create " + what + " (" + ec.message() + ")");
+}
+
 void write_file_atomically(const std::string& path, const std::string& contents) {
   const std::string tmp = path + ".tmp-" + std::to_string(getpid());
   {

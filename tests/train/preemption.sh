@@ -39,6 +39,21 @@ set -e
   || { echo "FAIL: fresh train into a run folder was not refused (exit $rc)"; cat "$work/refused.err"; exit 1; }
 cmp -s "$work/b/metrics.jsonl" "$work/metrics.before" || { echo "FAIL: the refused run changed metrics.jsonl"; exit 1; }
 
+# A run folder that cannot be one is one line and exit 1 before any work
+# (was an internal error with exit 2): a file in its place, for train and for
+# lr-find (whose sweep ran first and was lost), or a folder that cannot be made.
+touch "$work/a_file"
+for args in "train --run $work/a_file" "lr-find --iters 5 --run $work/a_file" "train --run /proc/no_run_here"; do
+  set +e
+  # shellcheck disable=SC2086
+  "$root/launch/mpirun" 2 "$bin" ${args%% *} "${common[@]}" ${args#* } > /dev/null 2> "$work/bad_run.err"
+  rc=$?
+  set -e
+  [ $rc -eq 1 ] && [ "$(wc -l < "$work/bad_run.err")" = 1 ] \
+    && grep -qE "^parlance: error: .*(a_file: exists and is not a folder|no_run_here: cannot create)" "$work/bad_run.err" \
+    || { echo "FAIL: '$args' (exit $rc):"; cat "$work/bad_run.err"; exit 1; }
+done
+
 # --auto-resume continues to the uninterrupted run's weights and numbers.
 "$root/launch/mpirun" 2 "$bin" train "${common[@]}" --run "$work/b" --auto-resume > "$work/b2.out"
 grep -q "resuming" "$work/b2.out" || { echo "FAIL: --auto-resume did not resume"; exit 1; }
