@@ -1,13 +1,11 @@
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "cli/data_commands.h"
 #include "data/h5_file.h"
 #include "data/prepared_dataset.h"
 #include "comm/mpi_world.h"
-#include "util/error.h"
 
 namespace parlance::cli {
 namespace {

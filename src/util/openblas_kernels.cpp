@@ -16,6 +16,20 @@ std::string corename_via(void* handle) {
   const char* name = fn ? fn() : nullptr;
   return name ? name : "";
 }
+
+bool user_chose_kernels() {
+  const char* set = std::getenv("OPENBLAS_CORETYPE");
+  return set && *set;
+}
+
+// Sets OPENBLAS_CORETYPE to better_openblas_core(detected, this CPU) when
+// there is one; says whether it did.
+bool ask_for_better_kernels(const std::string& detected) {
+  const std::string better = better_openblas_core(detected, CpuVectorUnits::of_this_cpu());
+  if (better.empty()) return false;
+  setenv("OPENBLAS_CORETYPE", better.c_str(), 1);
+  return true;
+}
 }  // namespace
 
 CpuVectorUnits CpuVectorUnits::of_this_cpu() {
@@ -51,25 +65,13 @@ std::string openblas_core_of(const char* library) {
   return core;
 }
 
-namespace {
-bool user_chose_kernels() {
-  const char* set = std::getenv("OPENBLAS_CORETYPE");
-  return set && *set;
-}
-}  // namespace
-
 void choose_openblas_kernels() {
-  if (user_chose_kernels()) return;
-  const std::string better = better_openblas_core(openblas_core_of(), CpuVectorUnits::of_this_cpu());
-  if (!better.empty()) setenv("OPENBLAS_CORETYPE", better.c_str(), 1);
+  if (!user_chose_kernels()) ask_for_better_kernels(openblas_core_of());  // no dlopen when the user chose
 }
 
 void rerun_if_openblas_misjudged(char** argv) {
-  if (user_chose_kernels()) return;  // also what ends the loop: set below before the exec
-  const std::string better = better_openblas_core(corename_via(RTLD_DEFAULT), CpuVectorUnits::of_this_cpu());
-  if (better.empty()) return;
-  setenv("OPENBLAS_CORETYPE", better.c_str(), 1);
-  execv("/proc/self/exe", argv);
+  // The rerun finds OPENBLAS_CORETYPE set: no second exec.
+  if (!user_chose_kernels() && ask_for_better_kernels(corename_via(RTLD_DEFAULT))) execv("/proc/self/exe", argv);
 }
 
 std::string openblas_kernels_in_use() {
