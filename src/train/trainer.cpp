@@ -169,7 +169,12 @@ Position resume_from(const std::string& ckpt, Communicator& comm, TrainSession& 
     if (rank >= written_by) return;
     at::Generator gen = default_generator(d);
     std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_state(all[rank].cpu().contiguous());
+    // clone(): a row of the gathered states is a view at a byte offset, and
+    // LibTorch 2.x's CPU generator reads its state at storage_offset counted
+    // in whole states, not bytes (on the GPU machine's 2.11 every rank but 0
+    // read far past the tensor and crashed in --resume); a fresh tensor has
+    // offset 0 in every version.
+    gen.set_state(all[rank].cpu().clone());
   };
   restore_rng(torch::kCPU, x["rng"]);
   if (ses.device().is_cuda()) restore_rng(ses.device(), x["rng_device"]);
