@@ -4,6 +4,7 @@
 #include "data/doc_parser.h"
 #include "data/prep_config.h"
 #include "data/record_scan.h"
+#include "util/error.h"
 
 namespace parlance {
 
@@ -29,6 +30,14 @@ std::vector<std::string> read_document_texts(const std::string& path, int64_t cs
   cfg.valid_col.clear();
   const bool lines = cfg.format == InputFormat::Text;
   const Corpus corpus = discover_corpus(cfg);
+  if (!lines) {  // checked here so the message names the column as the caller asked for it, not prep's key
+    PrepConfig header_only = cfg;
+    header_only.text_cols.clear();  // read_csv_header checks the columns it is given
+    const size_t columns = read_csv_header(corpus.sources.at(0).path, header_only).columns;
+    if (static_cast<uint64_t>(csv_column) >= columns)
+      throw UserError(path + ": column " + std::to_string(csv_column) + " (0-based) asked for, but the first record has " +
+                      std::to_string(columns) + (columns == 1 ? " column" : " columns"));
+  }
   DocParser parser(cfg, corpus);
   std::vector<std::string> texts;
   for (const Source& src : corpus.sources) {

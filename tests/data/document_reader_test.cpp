@@ -43,6 +43,15 @@ TEST(DocumentReader, BadInputNamesTheFile) {
   } catch (const UserError& e) {
     EXPECT_NE(std::string(e.what()).find("parlance_docreader_ragged.csv"), std::string::npos) << e.what();
   }
+  try {  // a column the file lacks: named as asked (predict --column), not as prep's recipe key
+    read_document_texts(write("narrow.csv", "label,text\nx,y\n"), 2, true);
+    FAIL();
+  } catch (const UserError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("parlance_docreader_narrow.csv: column 2 (0-based)"), std::string::npos) << m;
+    EXPECT_NE(m.find("has 2 columns"), std::string::npos) << m;
+    EXPECT_EQ(m.find("prep."), std::string::npos) << m;
+  }
 }
 
 TEST(TextEncoder, TokenizesAsPrepDidAndMapsUnknownWordsToXxunk) {
