@@ -8,6 +8,7 @@
 #include "classifier/trained_classifier.h"
 #include "lm/vocab_transfer.h"
 #include "util/error.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -64,8 +65,8 @@ void ClassifierTask::begin_epoch(int64_t epoch) {
 
 StepLoss ClassifierTask::step(int64_t i) {
   DocBatch b = train_.batch(batch_docs(i), model_->pad_idx(), plan_.pad_to[static_cast<size_t>(i)]);
-  const torch::Tensor y = b.labels.to(ctx_.device);
-  ClassifierLoss loss = classifier_loss(model_->forward(b.tokens.to(ctx_.device), cfg_.bptt, cfg_.max_len), y,
+  const torch::Tensor y = to_device(b.labels, ctx_.device);
+  ClassifierLoss loss = classifier_loss(model_->forward(to_device(b.tokens, ctx_.device), cfg_.bptt, cfg_.max_len), y,
                                         cfg_.alpha, cfg_.beta);
   const int64_t n = y.size(0);
   return {loss.objective, loss.ce.detach().to(torch::kFloat64) * static_cast<double>(n), n};

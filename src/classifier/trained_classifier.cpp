@@ -5,6 +5,7 @@
 #include "text/fastai_rules.h"
 #include "train/checkpoint.h"
 #include "util/error.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -18,7 +19,7 @@ ClassProbabilities class_probabilities(TextClassifier& model, const LabelledDocs
     const auto& b = batches[k];
     if (b.empty()) continue;
     DocBatch batch = docs.batch(b, model.pad_idx(), pad_to.empty() ? 0 : pad_to[k]);
-    auto logits = model.forward(batch.tokens.to(device), bptt, max_len).logits;
+    auto logits = model.forward(to_device(batch.tokens, device), bptt, max_len).logits;
     probs.push_back(torch::softmax(logits.to(torch::kFloat32), 1).cpu());
     labels.push_back(batch.labels);
   }

@@ -8,6 +8,7 @@
 #include "lm/lm_loss.h"
 #include "lm/vocab_transfer.h"
 #include "train/checkpoint.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -21,7 +22,7 @@ LmSums evaluate_lm(LanguageModel& model, const RankStreams& streams, int64_t bpt
   torch::Tensor correct = torch::zeros({}, loss.options());
   double tokens = 0;
   for (const auto& st : bptt_steps(streams.stream_len(), bptt, false, 0, 0)) {
-    auto x = streams.inputs(st.pos, st.seq_len).to(device), y = streams.targets(st.pos, st.seq_len).to(device);
+    auto x = to_device(streams.inputs(st.pos, st.seq_len), device), y = to_device(streams.targets(st.pos, st.seq_len), device);
     auto logits = model.forward(x, state).logits();
     logits = logits.reshape({-1, logits.size(-1)});
     auto yy = y.reshape({-1});
@@ -95,7 +96,7 @@ void LanguageModelTask::begin_epoch(int64_t epoch) {
 StepLoss LanguageModelTask::step(int64_t i) {
   const BpttStep& st = steps_[static_cast<size_t>(i)];
   for (auto& t : state_) t = t.detach();  // carry the state, not its history
-  auto x = train_.inputs(st.pos, st.seq_len).to(device_), y = train_.targets(st.pos, st.seq_len).to(device_);
+  auto x = to_device(train_.inputs(st.pos, st.seq_len), device_), y = to_device(train_.targets(st.pos, st.seq_len), device_);
   LmLoss loss = lm_loss(model_->forward(x, state_), y, cfg_.alpha, cfg_.beta);
   const int64_t n = y.numel();
   return {loss.total, loss.ce.to(torch::kFloat64) * static_cast<double>(n), n};

@@ -1,6 +1,7 @@
 #include "models/gru_encoder.h"
 
 #include "models/gru_layer.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -20,9 +21,12 @@ GruEncoderImpl::GruEncoderImpl(const Seq2SeqSpec& spec) : spec_(spec) {
 DecoderState GruEncoderImpl::forward(const torch::Tensor& src) {
   namespace F = torch::nn::functional;
   const int64_t B = src.size(1);
-  const torch::Tensor mask = src.ne(spec_.src_pad_idx);
-  const torch::Tensor lengths = mask.sum(0).to(torch::kCPU, torch::kInt64);
-  torch::Tensor x = F::dropout(emb_->forward(src), F::DropoutFuncOptions().p(spec_.enc_embed_p).training(is_training()));
+  // Packing needs the lengths on the host: from a host batch they are counted
+  // there and only the ids travel, queued without waiting for the GPU.
+  const torch::Tensor lengths = src.ne(spec_.src_pad_idx).sum(0).to(torch::kCPU, torch::kInt64);
+  const torch::Tensor ids = to_device(src, emb_->weight.device());
+  const torch::Tensor mask = ids.ne(spec_.src_pad_idx);
+  torch::Tensor x = F::dropout(emb_->forward(ids), F::DropoutFuncOptions().p(spec_.enc_embed_p).training(is_training()));
   auto [outputs, h] = recur(x, lengths);
   if (spec_.bidirectional)  // (layers·2, B, H) → (layers, B, 2H): both directions of a layer side by side
     h = h.view({spec_.layers, 2, B, spec_.hidden}).permute({0, 2, 1, 3}).reshape({spec_.layers, B, 2 * spec_.hidden});

@@ -59,7 +59,9 @@ struct DecoderStep {
 
 class Seq2SeqModel : public Model {
  public:
-  // src: (S, B) int64 padded with src_pad_idx at the end.
+  // src: (S, B) int64 padded with src_pad_idx at the end, on the host (the
+  // batch as built: the model copies it without a wait, train/host_to_device.h)
+  // or already on the model's device; the state is on the model's device.
   virtual DecoderState encode(const torch::Tensor& src) = 0;
   // One target position for every row: `prev` (B) is the previous target
   // token (xxbos at the first step); updates `state`.

@@ -1,4 +1,5 @@
 #include "translator/decoding.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -15,13 +16,16 @@ Seq2SeqLossSum teacher_forced_loss(Seq2SeqModel& model, DecoderState state, cons
                                    const std::vector<bool>& forced, int64_t bos, int64_t pad) {
   const int64_t T = tgt.size(0), B = tgt.size(1);
   // Longest target first (stable: ties keep the batch order), so the rows
-  // still running at any position are a prefix of the batch.
-  const auto [lengths, order] = torch::sort(tgt.ne(pad).sum(0), /*stable=*/true, /*dim=*/0, /*descending=*/true);
-  const torch::Tensor host_lengths = lengths.to(torch::kCPU);
-  const int64_t* len = host_lengths.data_ptr<int64_t>();
-  model.select(state, order);
-  const torch::Tensor targets = tgt.index_select(1, order);
-  torch::Tensor prev = torch::full({B}, bos, tgt.options());
+  // still running at any position are a prefix of the batch. The lengths and
+  // the order are worked out on the host (where the batch was built: no wait
+  // for the GPU), the targets copied to the model's device in that order.
+  const torch::Tensor host_tgt = tgt.to(torch::kCPU);
+  const auto [lengths, order] = torch::sort(host_tgt.ne(pad).sum(0), /*stable=*/true, /*dim=*/0, /*descending=*/true);
+  const int64_t* len = lengths.data_ptr<int64_t>();
+  const torch::Device device = state.hidden.device();
+  model.select(state, to_device(order, device));
+  const torch::Tensor targets = to_device(host_tgt.index_select(1, order), device);
+  torch::Tensor prev = torch::full({B}, bos, targets.options());
   std::vector<torch::Tensor> logits, wanted;
   int64_t live = B;
   for (int64_t t = 0; t < T; ++t) {

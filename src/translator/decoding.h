@@ -23,7 +23,8 @@ struct Seq2SeqLossSum {
   int64_t count = 0;  // real target tokens
 };
 
-// The training loss over tgt (T, B), padded with `pad` at the end.
+// The training loss over tgt (T, B), padded with `pad` at the end; tgt on
+// the host (no wait for the GPU) or on the model's device.
 // `forced[t]`: the input after position t is tgt[t] rather than the
 // prediction (size T). Equals seq2seq_loss of the logits of every position.
 Seq2SeqLossSum teacher_forced_loss(Seq2SeqModel& model, DecoderState state, const torch::Tensor& tgt,

@@ -51,12 +51,11 @@ std::vector<Translation> translate_batches(LoadedTranslator& t, const SentencePa
                                            const std::vector<std::vector<int64_t>>& batches, int64_t beam,
                                            int64_t max_len) {
   torch::NoGradGuard no_grad;
-  const torch::Device device = t.model->parameters().front().device();
-  std::vector<Translation> out;
+  std::vector<Translation> out;  // encode() takes the host batch to the model's device
   for (const auto& b : batches) {
     if (b.empty()) continue;
     const PairBatch pb = pairs.batch(b);
-    for (auto& tr : beam_search(*t.model, t.model->encode(pb.src.to(device)), beam, t.target.ids.bos, t.target.ids.eos, max_len))
+    for (auto& tr : beam_search(*t.model, t.model->encode(pb.src), beam, t.target.ids.bos, t.target.ids.eos, max_len))
       out.push_back(std::move(tr));
   }
   return out;

@@ -2,6 +2,7 @@
 
 #include "text/detokenize.h"
 #include "translator/decoding.h"
+#include "train/host_to_device.h"
 
 namespace parlance {
 
@@ -52,8 +53,8 @@ TranslationScores score_greedy(Seq2SeqModel& model, const SentencePairs& pairs,
   for (size_t b = 0; b < batches.size(); ++b) {
     if (batches[b].empty()) continue;
     const PairBatch pb = pairs.batch(batches[b]);
-    const torch::Tensor tgt = pb.tgt.to(device);
-    const GreedyResult g = greedy_decode(model, model.encode(pb.src.to(device)), t.bos, t.eos, t.pad, target.max_out);
+    const torch::Tensor tgt = to_device(pb.tgt, device);
+    const GreedyResult g = greedy_decode(model, model.encode(pb.src), t.bos, t.eos, t.pad, target.max_out);
     const Seq2SeqLossSum loss = seq2seq_loss(g.logits, tgt, t.pad);
     s.loss_sum += loss.sum.item<double>();
     s.tokens += static_cast<double>(loss.count);

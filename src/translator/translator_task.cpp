@@ -99,12 +99,13 @@ void TranslatorTask::begin_epoch(int64_t epoch) {
 }
 
 StepLoss TranslatorTask::step(int64_t i) {
+  // The batch stays on the host: the encoder and the loss count its lengths
+  // there and copy the ids without waiting for the GPU (train/host_to_device.h).
   const PairBatch b = train_.batch(batch_pairs(i));
-  const torch::Tensor tgt = b.tgt.to(ctx_.device);
   const double p = teacher_forcing_probability(cfg_.translator.teacher_forcing_epochs, epoch_, i, steps_in_epoch(epoch_));
-  const std::vector<bool> forced = teacher_forcing_draws(p, tgt.size(0), cfg_.seed, epoch_, i);
+  const std::vector<bool> forced = teacher_forcing_draws(p, b.tgt.size(0), cfg_.seed, epoch_, i);
   const Seq2SeqLossSum loss =
-      teacher_forced_loss(*model_, model_->encode(b.src.to(ctx_.device)), tgt, forced, target_.ids.bos, target_.ids.pad);
+      teacher_forced_loss(*model_, model_->encode(b.src), b.tgt, forced, target_.ids.bos, target_.ids.pad);
   // Σ over this rank / (global tokens / ranks): the reducer's mean over ranks
   // then gives the global batch's mean loss gradient (see the header).
   const double per_rank_share = static_cast<double>(global_tokens_[static_cast<size_t>(i)]) / ctx_.world;
