@@ -7,8 +7,8 @@
 #include "data/batch_order.h"
 #include "classifier/trained_classifier.h"
 #include "lm/vocab_transfer.h"
-#include "util/error.h"
 #include "train/host_to_device.h"
+#include "util/error.h"
 
 namespace parlance {
 

@@ -4,8 +4,8 @@
 
 #include "text/fastai_rules.h"
 #include "train/checkpoint.h"
-#include "util/error.h"
 #include "train/host_to_device.h"
+#include "util/error.h"
 
 namespace parlance {
 

@@ -1,4 +1,5 @@
 #include "translator/decoding.h"
+
 #include "train/host_to_device.h"
 
 namespace parlance {

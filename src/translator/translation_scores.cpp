@@ -1,8 +1,8 @@
 #include "translator/translation_scores.h"
 
 #include "text/detokenize.h"
-#include "translator/decoding.h"
 #include "train/host_to_device.h"
+#include "translator/decoding.h"
 
 namespace parlance {
 
