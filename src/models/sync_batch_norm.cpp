@@ -54,10 +54,16 @@ torch::Tensor SyncBatchNorm1d::forward(const torch::Tensor& input) {
   auto over_ranks = [&](const torch::Tensor& t) { return sync ? sum_over_ranks_differentiable(t, *comm_) : t; };
   // Two passes (mean, then squared deviations) rather than E[x²] - E[x]²,
   // which loses precision when the mean is large against the spread.
+  // The row count n stays a tensor beside the sums: reading it on the host
+  // would wait for the GPU at every forward. Only a rank holding fewer than 2
+  // rows reads it, to refuse a global batch BatchNorm cannot normalize.
   const torch::Tensor sum_n = over_ranks(torch::cat({x.sum(0), torch::full({1}, x.size(0), x.options())}));
-  const double n = sum_n[-1].item<double>();
-  if (n < 2) throw UserError("BatchNorm needs at least 2 rows per training batch over all ranks (got " +
-                             std::to_string(static_cast<int64_t>(n)) + "): raise train.bs");
+  const torch::Tensor n = sum_n.narrow(0, x.size(1), 1);
+  if (x.size(0) < 2) {
+    const auto rows = static_cast<int64_t>(n.item<double>());
+    if (rows < 2) throw UserError("BatchNorm needs at least 2 rows per training batch over all ranks (got " +
+                                  std::to_string(rows) + "): raise train.bs");
+  }
   const torch::Tensor mean = sum_n.narrow(0, 0, x.size(1)) / n;
   const torch::Tensor centered = x - mean;
   const torch::Tensor var = over_ranks((centered * centered).sum(0)) / n;  // biased, as BatchNorm normalizes

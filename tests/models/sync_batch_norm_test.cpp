@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/error.h"
+
 namespace parlance {
 namespace {
 
@@ -47,6 +49,28 @@ TEST(SyncBatchNorm, RanksTogetherEqualOneBatchNormOverTheGlobalBatch) {
   bn.eval();
   ref->eval();
   EXPECT_LT(max_rel_diff(bn.forward(x_all.detach()), ref->forward(x_all.detach())), 1e-5);
+}
+
+// One row per rank: a global batch of 1 on one rank is refused with a user
+// error (BatchNorm cannot normalize it); 2 or 3 ranks together have enough.
+TEST(SyncBatchNorm, ASingleRowOverAllRanksIsAUserError) {
+  auto comm = make_communicator("mpi");
+  SyncBatchNorm1d bn(3);
+  bn.set_communicator(comm.get());
+  bn.train();
+  const torch::Tensor x = torch::randn({1, 3}) + comm->rank();
+  if (comm->size() < 2) {
+    try {
+      bn.forward(x);
+      FAIL() << "one row normalized";
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find("(got 1): raise train.bs"), std::string::npos) << e.what();
+    }
+  } else {
+    const torch::Tensor y = bn.forward(x);
+    EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+    EXPECT_EQ(bn.named_buffers()["num_batches_tracked"].item<int64_t>(), 1);
+  }
 }
 
 }  // namespace
