@@ -22,10 +22,11 @@ DecoderState GruEncoderImpl::forward(const torch::Tensor& src) {
   namespace F = torch::nn::functional;
   const int64_t B = src.size(1);
   // Packing needs the lengths on the host: from a host batch they are counted
-  // there and only the ids travel, queued without waiting for the GPU.
-  const torch::Tensor lengths = src.ne(spec_.src_pad_idx).sum(0).to(torch::kCPU, torch::kInt64);
-  const torch::Tensor ids = to_device(src, emb_->weight.device());
-  const torch::Tensor mask = ids.ne(spec_.src_pad_idx);
+  // there, and the ids and the mask travel, queued without waiting for the GPU.
+  const torch::Device device = emb_->weight.device();
+  const torch::Tensor not_pad = src.ne(spec_.src_pad_idx);
+  const torch::Tensor lengths = not_pad.sum(0).to(torch::kCPU, torch::kInt64);
+  const torch::Tensor ids = to_device(src, device), mask = to_device(not_pad, device);
   torch::Tensor x = F::dropout(emb_->forward(ids), F::DropoutFuncOptions().p(spec_.enc_embed_p).training(is_training()));
   auto [outputs, h] = recur(x, lengths);
   if (spec_.bidirectional)  // (layers·2, B, H) → (layers, B, 2H): both directions of a layer side by side
